@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApplicatiesConfig(AppConfig):
+    name = "applicaties"
+    verbose_name = "Applicaties"

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+
+def omgeving(request):
+    """The environment banner on every page: production looks different from acceptance."""
+    name = settings.KT_OMGEVING
+    if name == "prd2":
+        kind = "productie"
+    elif name in ("acc21", "acc22", "mgr2"):
+        kind = "acceptatie"
+    else:
+        kind = "lokaal"
+    return {"kt_omgeving": name, "kt_omgeving_soort": kind}

@@ -1,0 +1,11 @@
+from django.core.exceptions import ValidationError
+
+
+def validation_error_message(exc: ValidationError) -> str:
+    """Flatten a model ValidationError into one Dutch sentence list for a ServiceError."""
+    if hasattr(exc, "message_dict"):
+        parts = []
+        for messages in exc.message_dict.values():
+            parts.extend(messages)
+        return " ".join(parts)
+    return " ".join(exc.messages)

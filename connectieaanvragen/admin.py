@@ -1,0 +1,208 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from applicaties.models import Applicatie
+from beheer.admin_util import ConfirmForm, ReasonForm, run_transition_view
+from beheer.errors import ServiceError
+from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, Connectieaanvraag
+from connectieaanvragen.services import accept_request, file_request, refuse_request
+from domeinen.models import Domein
+
+
+class AanvraagHistorieInline(admin.TabularInline):
+    model = AanvraagStatuswijziging
+    fields = ("op", "door", "van_status", "naar_status", "reden")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("door")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AanvraagAddForm(forms.Form):
+    """Support files a request on behalf of an applicatiebeheerder; the service decides."""
+
+    applicatie = forms.ModelChoiceField(label=_("Applicatie"), queryset=Applicatie.objects.all())
+    domein = forms.ModelChoiceField(label=_("Domein"), queryset=Domein.objects.all())
+    jwks_uri = forms.CharField(label=_("JWKS URI"), max_length=500)
+    redirect_uris = forms.CharField(
+        label=_("Redirect URI's"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Eén URI per regel."),
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("applicatie", "domein"):
+            self.fields[name].widget = AutocompleteSelect(
+                Connectieaanvraag._meta.get_field(name), admin_site
+            )
+
+
+@admin.register(Connectieaanvraag)
+class ConnectieaanvraagAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "applicatie",
+        "domein",
+        "status",
+        "aangevraagd_op",
+        "aangevraagd_door",
+        "besloten_op",
+    )
+    list_filter = ("status", "domein")
+    list_select_related = ("applicatie", "domein", "aangevraagd_door")
+    search_fields = ("applicatie__naam", "domein__naam", "jwks_uri", "=instantie__client_id")
+    date_hierarchy = "aangevraagd_op"
+    show_full_result_count = False
+    autocomplete_fields = ("applicatie", "domein")
+    inlines = (AanvraagHistorieInline,)
+    actions = ("accept_selected",)
+    readonly_fields = (
+        "applicatie",
+        "domein",
+        "jwks_uri",
+        "redirect_uris",
+        "toelichting",
+        "status",
+        "aangevraagd_door",
+        "aangevraagd_op",
+        "besloten_door",
+        "besloten_op",
+        "besluit_reden",
+        "instantie",
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only: a request changes only through Accepteren/Weigeren.
+        return
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Filing goes through the service, never through a ModelForm save."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AanvraagAddForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                aanvraag = file_request(
+                    applicatie_id=data["applicatie"].pk,
+                    domein_id=data["domein"].pk,
+                    jwks_uri=data["jwks_uri"],
+                    redirect_uris=data["redirect_uris"],
+                    toelichting=data["toelichting"],
+                    by=request.user,
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.log_addition(request, aanvraag, [{"added": {}}])
+                self.message_user(
+                    request, _("De connectieaanvraag is ingediend."), level=messages.SUCCESS
+                )
+                return redirect(
+                    reverse("admin:connectieaanvragen_connectieaanvraag_change", args=[aanvraag.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Connectieaanvraag indienen"),
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+            "cancel_url": reverse("admin:connectieaanvragen_connectieaanvraag_changelist"),
+            "submit_label": _("Aanvragen"),
+        }
+        return TemplateResponse(request, "admin/kt_service_form.html", context)
+
+    @admin.action(description=_("Geselecteerde aanvragen accepteren"))
+    def accept_selected(self, request, queryset):
+        accepted = 0
+        for aanvraag in queryset.filter(status=AanvraagStatus.AANGEVRAAGD):
+            try:
+                accept_request(request_id=aanvraag.pk, by=request.user)
+            except ServiceError as exc:
+                self.message_user(request, f"{aanvraag}: {exc.message}", level=messages.ERROR)
+            else:
+                accepted += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d aanvraag geaccepteerd.", "%(count)d aanvragen geaccepteerd.", accepted
+            )
+            % {"count": accepted},
+            level=messages.SUCCESS if accepted else messages.WARNING,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/accepteren/",
+                self.admin_site.admin_view(self.accept_view),
+                name="connectieaanvragen_connectieaanvraag_accepteren",
+            ),
+            path(
+                "<int:pk>/weigeren/",
+                self.admin_site.admin_view(self.refuse_view),
+                name="connectieaanvragen_connectieaanvraag_weigeren",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _object_or_redirect(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            return None, self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        return obj, None
+
+    def accept_view(self, request, pk):
+        aanvraag, response = self._object_or_redirect(request, pk)
+        if response:
+            return response
+        return run_transition_view(
+            self,
+            request,
+            aanvraag,
+            title=_("Connectieaanvraag accepteren"),
+            form_class=ConfirmForm,
+            perform=lambda data: accept_request(request_id=aanvraag.pk, by=request.user),
+            success_message=_("De connectieaanvraag is geaccepteerd."),
+            submit_label=_("Accepteren"),
+        )
+
+    def refuse_view(self, request, pk):
+        aanvraag, response = self._object_or_redirect(request, pk)
+        if response:
+            return response
+        return run_transition_view(
+            self,
+            request,
+            aanvraag,
+            title=_("Connectieaanvraag weigeren"),
+            form_class=ReasonForm,
+            perform=lambda data: refuse_request(
+                request_id=aanvraag.pk, reason=data["reden"], by=request.user
+            ),
+            success_message=_("De connectieaanvraag is geweigerd."),
+            submit_label=_("Weigeren"),
+        )

@@ -1,0 +1,212 @@
+"""`manage.py demo`: a realistic, idempotent demo environment, built through the services.
+
+Run it as often as you like: users, domains and applications are matched by name, and a
+scenario for an (application, domain) pair is played only when that pair has no request yet.
+"""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from applicaties.models import Applicatie, Soort
+from beheer.accounts.models import SUPPORT_GROUP
+from connectieaanvragen.models import Connectieaanvraag
+from connectieaanvragen.services import accept_request, file_request, refuse_request
+from domeinen.models import Domein, InstantieStatus
+from domeinen.services import change_instance_status
+
+DEMO_PASSWORD_DEFAULT = "Koppeltaal-demo-2026"
+
+USERS = [
+    # username, full name, role description, staff/support
+    ("support", "Sanne Support", "support (Django-admin)", True),
+    ("dora", "Dora de Vries", "domeinbeheerder van ggz-noord en ggz-zuid", False),
+    ("daan", "Daan Dijkstra", "domeinbeheerder van ggz-oost", False),
+    ("anna", "Anna Bakker", "applicatiebeheerder van Zorgportaal Plus en Stemmingsdagboek", False),
+    ("bram", "Bram Jansen", "applicatiebeheerder van ROM Meetpunt en Patiëntportaal Thuis", False),
+    (
+        "sam",
+        "Sam El Amrani",
+        "domeinbeheerder van ggz-west én applicatiebeheerder van EPD Horizon",
+        False,
+    ),
+]
+
+DOMAINS = [
+    # naam, zorgaanbieder, omschrijving, beheerders
+    ("ggz-noord", "GGZ Noord", "Specialistische GGZ in Groningen en Drenthe.", ["dora"]),
+    ("ggz-zuid", "GGZ Zuid", "Basis- en specialistische GGZ in Limburg.", ["dora"]),
+    ("ggz-oost", "GGZ Oost", "Jeugd-GGZ in Twente.", ["daan"]),
+    ("ggz-west", "Stichting GGZ West", "Verslavingszorg in Zuid-Holland.", ["sam"]),
+]
+
+APPLICATIONS = [
+    # naam, leverancier, soort, beheerders
+    ("Zorgportaal Plus", "Voorbeeld Software B.V.", Soort.BEHANDELPORTAAL, ["anna"]),
+    ("Stemmingsdagboek", "Voorbeeld Software B.V.", Soort.EHEALTH_MODULE, ["anna"]),
+    ("ROM Meetpunt", "Meetwerk B.V.", Soort.ROM, ["bram"]),
+    ("Patiëntportaal Thuis", "Meetwerk B.V.", Soort.PATIENTPORTAAL, ["bram"]),
+    ("EPD Horizon", "Horizon Zorg-IT", Soort.EPD, ["sam"]),
+]
+
+# Each scenario: (application, domain, filer, steps). Steps are played in order.
+SCENARIOS = [
+    ("Zorgportaal Plus", "ggz-noord", "anna", [("accept", "dora")]),
+    (
+        "Stemmingsdagboek",
+        "ggz-noord",
+        "anna",
+        [("accept", "dora"), ("status", "dora", "in_onderhoud", "Sleutelwissel gepland.")],
+    ),
+    (
+        "ROM Meetpunt",
+        "ggz-noord",
+        "bram",
+        [
+            ("accept", "dora"),
+            ("status", "dora", "in_onderhoud", "Storing bij de leverancier."),
+            ("status", "dora", "afgesloten", "Contract met de leverancier beëindigd."),
+            ("file", "bram", "Nieuw contract afgesloten; graag opnieuw koppelen."),
+        ],
+    ),
+    (
+        "EPD Horizon",
+        "ggz-zuid",
+        "sam",
+        [
+            ("accept", "dora"),
+            ("status", "dora", "in_onderhoud", "Upgrade naar nieuwe EPD-versie."),
+            ("status", "dora", "actief", "Upgrade afgerond en getest."),
+        ],
+    ),
+    (
+        "Patiëntportaal Thuis",
+        "ggz-zuid",
+        "bram",
+        [("refuse", "dora", "De verwerkersovereenkomst is nog niet getekend.")],
+    ),
+    ("EPD Horizon", "ggz-noord", "sam", [("refuse", "dora", "GGZ Noord gebruikt een ander EPD.")]),
+    ("Stemmingsdagboek", "ggz-oost", "anna", []),
+    ("Zorgportaal Plus", "ggz-west", "anna", []),
+]
+
+
+def _slug(name: str) -> str:
+    return "".join(c for c in name.lower().replace(" ", "-") if c.isalnum() or c == "-")
+
+
+class Command(BaseCommand):
+    help = "Vult de database met een realistische demo (idempotent) en toont de logins."
+
+    def handle(self, *args, **options):
+        if settings.KT_OMGEVING == "prd2":
+            raise CommandError("De demo mag niet op de productieomgeving (prd2) draaien.")
+        password = os.environ.get("KT_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
+        fhir_base = os.environ.get("KT_DEMO_FHIR_BASE", "http://127.0.0.1:8090").rstrip("/")
+        with transaction.atomic():
+            users = self._users(password)
+            domains = self._domains(users, fhir_base)
+            apps = self._applications(users)
+        played = 0
+        for app_name, domain_name, filer, steps in SCENARIOS:
+            applicatie, domein = apps[app_name], domains[domain_name]
+            if Connectieaanvraag.objects.filter(applicatie=applicatie, domein=domein).exists():
+                continue
+            self._play(applicatie, domein, users[filer], steps, users)
+            played += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo klaar ({played} nieuwe scenario's)."))
+        self.stdout.write(f"Logins (wachtwoord voor allemaal: {password}):")
+        for username, full_name, role, _staff in USERS:
+            self.stdout.write(f"  {username:<8} {full_name:<18} {role}")
+
+    def _users(self, password):
+        User = get_user_model()
+        support_group = Group.objects.get(name=SUPPORT_GROUP)
+        users = {}
+        for username, full_name, _role, staff in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "email": f"{username}@demo.koppeltaal.invalid",
+                    "is_staff": staff,
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            if staff:
+                user.groups.add(support_group)
+            users[username] = user
+        return users
+
+    def _domains(self, users, fhir_base):
+        domains = {}
+        for naam, zorgaanbieder, omschrijving, beheerders in DOMAINS:
+            domein, _ = Domein.objects.get_or_create(
+                naam=naam,
+                defaults={
+                    "zorgaanbieder": zorgaanbieder,
+                    "omschrijving": omschrijving,
+                    "fhir_base_url": f"{fhir_base}/api/v1/{naam}/fhir/r4/",
+                    "token_endpoint": f"{fhir_base}/api/v1/{naam}/oauth2/token",
+                    "contact_naam": f"Functioneel beheer {zorgaanbieder}",
+                    "contact_email": f"beheer@{naam}.demo.koppeltaal.invalid",
+                    "contact_telefoon": "+31 20 123 4567",
+                },
+            )
+            domein.beheerders.add(*(users[u] for u in beheerders))
+            domains[naam] = domein
+        return domains
+
+    def _applications(self, users):
+        apps = {}
+        for naam, leverancier, soort, beheerders in APPLICATIONS:
+            applicatie, _ = Applicatie.objects.get_or_create(
+                naam=naam,
+                defaults={
+                    "leverancier": leverancier,
+                    "soort": soort,
+                    "omschrijving": f"{Soort(soort).label} van {leverancier}.",
+                    "contact_naam": f"Support {leverancier}",
+                    "contact_email": f"support@{_slug(leverancier)}.demo.koppeltaal.invalid",
+                    "contact_telefoon": "+31 30 765 4321",
+                },
+            )
+            applicatie.beheerders.add(*(users[u] for u in beheerders))
+            apps[naam] = applicatie
+        return apps
+
+    def _file(self, applicatie, domein, by, remarks=""):
+        return file_request(
+            applicatie_id=applicatie.pk,
+            domein_id=domein.pk,
+            jwks_uri=f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/.well-known/jwks.json",
+            redirect_uris=[f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/launch"],
+            toelichting=remarks or f"Graag {applicatie} koppelen aan {domein}.",
+            by=by,
+        )
+
+    @transaction.atomic
+    def _play(self, applicatie, domein, filer, steps, users):
+        aanvraag = self._file(applicatie, domein, filer)
+        instance = None
+        for step in steps:
+            kind = step[0]
+            if kind == "accept":
+                instance = accept_request(request_id=aanvraag.pk, by=users[step[1]]).instantie
+            elif kind == "refuse":
+                refuse_request(request_id=aanvraag.pk, reason=step[2], by=users[step[1]])
+            elif kind == "status":
+                change_instance_status(
+                    instance_id=instance.pk,
+                    new_status=InstantieStatus(step[2]),
+                    reason=step[3],
+                    by=users[step[1]],
+                )
+            elif kind == "file":
+                aanvraag = self._file(applicatie, domein, users[step[1]], step[2])

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicaties.models import Applicatie
+from domeinen.models import Applicatieinstantie, Domein
+
+
+class AanvraagStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("Aangevraagd")
+    GEACCEPTEERD = "geaccepteerd", _("Geaccepteerd")
+    GEWEIGERD = "geweigerd", _("Geweigerd")
+
+
+# Both end states are final.
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    AanvraagStatus.AANGEVRAAGD: frozenset({AanvraagStatus.GEACCEPTEERD, AanvraagStatus.GEWEIGERD}),
+    AanvraagStatus.GEACCEPTEERD: frozenset(),
+    AanvraagStatus.GEWEIGERD: frozenset(),
+}
+
+
+class Connectieaanvraag(models.Model):
+    """A vendor's request to let its application join a domain, decided by a domeinbeheerder."""
+
+    applicatie = models.ForeignKey(
+        Applicatie,
+        verbose_name=_("applicatie"),
+        on_delete=models.PROTECT,
+        related_name="connectieaanvragen",
+    )
+    domein = models.ForeignKey(
+        Domein,
+        verbose_name=_("domein"),
+        on_delete=models.PROTECT,
+        related_name="connectieaanvragen",
+    )
+    jwks_uri = models.URLField(_("JWKS URI"), max_length=500)
+    redirect_uris = models.JSONField(_("redirect URI's"), default=list, blank=True)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AanvraagStatus.choices,
+        default=AanvraagStatus.AANGEVRAAGD,
+    )
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangevraagd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    aangevraagd_op = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    besloten_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besloten door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    besloten_op = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    besluit_reden = models.TextField(_("reden van het besluit"), blank=True)
+    instantie = models.OneToOneField(
+        Applicatieinstantie,
+        verbose_name=_("applicatieinstantie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="connectieaanvraag",
+    )
+
+    class Meta:
+        verbose_name = _("connectieaanvraag")
+        verbose_name_plural = _("connectieaanvragen")
+        ordering = ["-aangevraagd_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicatie", "domein"],
+                condition=models.Q(status="aangevraagd"),
+                name="connectieaanvraag_one_open_per_pair",
+                violation_error_message=_(
+                    "Er is al een openstaande connectieaanvraag voor deze applicatie en dit domein."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["aangevraagd", "geaccepteerd", "geweigerd"]),
+                name="connectieaanvraag_status_valid",
+            ),
+            # An accepted request always points at the instance it created; a refused one
+            # always carries its reason; an open one has neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="aangevraagd", instantie__isnull=True, besloten_op__isnull=True)
+                    | models.Q(
+                        status="geaccepteerd", instantie__isnull=False, besloten_op__isnull=False
+                    )
+                    | (
+                        models.Q(
+                            status="geweigerd", instantie__isnull=True, besloten_op__isnull=False
+                        )
+                        & ~models.Q(besluit_reden="")
+                    )
+                ),
+                name="connectieaanvraag_decision_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["domein", "status"], name="aanvraag_domein_status_idx"),
+            models.Index(fields=["applicatie", "status"], name="aanvraag_app_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicatie} → {self.domein} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AanvraagStatus.AANGEVRAAGD
+
+
+class AanvraagStatuswijziging(models.Model):
+    """One change of a request's status: who, when, from, to, and why."""
+
+    aanvraag = models.ForeignKey(
+        Connectieaanvraag,
+        verbose_name=_("connectieaanvraag"),
+        on_delete=models.CASCADE,
+        related_name="historie",
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+    van_status = models.CharField(
+        _("van"), max_length=20, choices=AanvraagStatus.choices, blank=True
+    )
+    naar_status = models.CharField(_("naar"), max_length=20, choices=AanvraagStatus.choices)
+    reden = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("statuswijziging connectieaanvraag")
+        verbose_name_plural = _("historie connectieaanvraag")
+        ordering = ["-op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.van_status or '—'} → {self.naar_status}"

@@ -1,0 +1,185 @@
+"""Writes for connection requests: file, accept, refuse.
+
+Accepting creates the Applicatieinstantie (with its new client_id) in the same transaction.
+Two domeinbeheerders pressing "Accepteren" at the same moment: the request row is locked
+with SELECT ... FOR UPDATE and its status re-read, so the second one finds it decided and
+gets a clear message; the partial unique index on open instances is the last line of defence.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from applicaties.models import Applicatie
+from applicaties.selectors import user_administers_application
+from beheer.errors import ServiceError
+from beheer.uris import check_jwks_uri, check_redirect_uris
+from connectieaanvragen.models import (
+    REQUEST_TRANSITIONS,
+    AanvraagStatus,
+    AanvraagStatuswijziging,
+    Connectieaanvraag,
+)
+from connectieaanvragen.selectors import open_request_exists
+from domeinen.models import Domein
+from domeinen.selectors import non_closed_instance_exists, user_administers_domain
+from domeinen.services import create_instance
+
+MAX_REMARKS = 4000
+
+
+def _get_locked_request(request_id: int) -> Connectieaanvraag:
+    try:
+        return Connectieaanvraag.objects.select_for_update().get(pk=request_id)
+    except Connectieaanvraag.DoesNotExist as exc:
+        raise ServiceError("Deze connectieaanvraag bestaat niet.", code="not_found") from exc
+
+
+def _require_decider(*, user, aanvraag: Connectieaanvraag) -> None:
+    if not user_administers_domain(user=user, domein_id=aanvraag.domein_id):
+        raise ServiceError(
+            "Alleen een beheerder van dit domein kan over deze aanvraag beslissen.",
+            code="not_domain_admin",
+        )
+
+
+def _require_transition(aanvraag: Connectieaanvraag, new_status: str) -> None:
+    if new_status not in REQUEST_TRANSITIONS[aanvraag.status]:
+        raise ServiceError(
+            f"Deze connectieaanvraag is al {aanvraag.get_status_display().lower()}; "
+            "het besluit staat vast.",
+            code="transition_not_allowed",
+        )
+
+
+@transaction.atomic
+def file_request(
+    *,
+    applicatie_id: int,
+    domein_id: int,
+    jwks_uri: str,
+    by,
+    redirect_uris=(),
+    toelichting: str = "",
+) -> Connectieaanvraag:
+    """An applicatiebeheerder asks for their application to join a domain."""
+    if not user_administers_application(user=by, applicatie_id=applicatie_id):
+        raise ServiceError(
+            "Alleen een beheerder van deze applicatie kan een connectieaanvraag indienen.",
+            code="not_application_admin",
+        )
+    # Lock the application row: filings for one application are serialised, so the checks
+    # below cannot be raced by a second filing for the same pair.
+    try:
+        applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
+    except Applicatie.DoesNotExist as exc:
+        raise ServiceError("Deze applicatie bestaat niet.", code="not_found") from exc
+    try:
+        domein = Domein.objects.get(pk=domein_id)
+    except Domein.DoesNotExist as exc:
+        raise ServiceError("Kies een bestaand domein.", code="domain_not_found") from exc
+    jwks_uri = check_jwks_uri(jwks_uri)
+    redirect_uris = check_redirect_uris(redirect_uris)
+    toelichting = (toelichting or "").strip()
+    if len(toelichting) > MAX_REMARKS:
+        raise ServiceError(
+            f"De toelichting is te lang (hoogstens {MAX_REMARKS} tekens).", code="remarks_too_long"
+        )
+    if open_request_exists(applicatie_id=applicatie.pk, domein_id=domein.pk):
+        raise ServiceError(
+            f"Er is al een openstaande connectieaanvraag voor {applicatie} in domein {domein}.",
+            code="open_request_exists",
+        )
+    if non_closed_instance_exists(applicatie_id=applicatie.pk, domein_id=domein.pk):
+        raise ServiceError(
+            f"{applicatie} is al gekoppeld aan domein {domein}; een nieuwe aanvraag kan pas "
+            "als die applicatieinstantie is afgesloten.",
+            code="instance_exists",
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            aanvraag = Connectieaanvraag.objects.create(
+                applicatie=applicatie,
+                domein=domein,
+                jwks_uri=jwks_uri,
+                redirect_uris=redirect_uris,
+                toelichting=toelichting,
+                aangevraagd_door=by,
+                aangevraagd_op=now,
+            )
+    except IntegrityError as exc:
+        raise ServiceError(
+            f"Er is al een openstaande connectieaanvraag voor {applicatie} in domein {domein}.",
+            code="open_request_exists",
+        ) from exc
+    AanvraagStatuswijziging.objects.create(
+        aanvraag=aanvraag,
+        door=by,
+        op=now,
+        van_status="",
+        naar_status=AanvraagStatus.AANGEVRAAGD,
+        reden=toelichting,
+    )
+    return aanvraag
+
+
+@transaction.atomic
+def accept_request(*, request_id: int, by) -> Connectieaanvraag:
+    """Accept: the request becomes geaccepteerd and an active instance is born with a new
+    client_id, in one transaction."""
+    aanvraag = _get_locked_request(request_id)
+    _require_decider(user=by, aanvraag=aanvraag)
+    _require_transition(aanvraag, AanvraagStatus.GEACCEPTEERD)
+    instance = create_instance(
+        applicatie=aanvraag.applicatie,
+        domein=aanvraag.domein,
+        jwks_uri=aanvraag.jwks_uri,
+        redirect_uris=aanvraag.redirect_uris,
+        by=by,
+        reason=f"Connectieaanvraag {aanvraag.pk} geaccepteerd.",
+    )
+    now = timezone.now()
+    aanvraag.status = AanvraagStatus.GEACCEPTEERD
+    aanvraag.besloten_door = by
+    aanvraag.besloten_op = now
+    aanvraag.instantie = instance
+    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "instantie"])
+    AanvraagStatuswijziging.objects.create(
+        aanvraag=aanvraag,
+        door=by,
+        op=now,
+        van_status=AanvraagStatus.AANGEVRAAGD,
+        naar_status=AanvraagStatus.GEACCEPTEERD,
+        reden="",
+    )
+    return aanvraag
+
+
+@transaction.atomic
+def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
+    """Refuse, with the weighty reason the application's beheerders will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            "Geef de reden waarom de aanvraag wordt geweigerd.", code="reason_required"
+        )
+    if len(reason) > 2000:
+        raise ServiceError("De reden is te lang (hoogstens 2000 tekens).", code="reason_too_long")
+    aanvraag = _get_locked_request(request_id)
+    _require_decider(user=by, aanvraag=aanvraag)
+    _require_transition(aanvraag, AanvraagStatus.GEWEIGERD)
+    now = timezone.now()
+    aanvraag.status = AanvraagStatus.GEWEIGERD
+    aanvraag.besloten_door = by
+    aanvraag.besloten_op = now
+    aanvraag.besluit_reden = reason
+    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "besluit_reden"])
+    AanvraagStatuswijziging.objects.create(
+        aanvraag=aanvraag,
+        door=by,
+        op=now,
+        van_status=AanvraagStatus.AANGEVRAAGD,
+        naar_status=AanvraagStatus.GEWEIGERD,
+        reden=reason,
+    )
+    return aanvraag

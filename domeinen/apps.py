@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DomeinenConfig(AppConfig):
+    name = "domeinen"
+    verbose_name = "Domeinen"

@@ -1,0 +1,160 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicaties.models import Applicatie
+from beheer.models_common import ContactFields
+
+domein_naam_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    _(
+        "Een domeinnaam bestaat uit kleine letters, cijfers en koppeltekens, "
+        "begint en eindigt met een letter of cijfer en is hoogstens 63 tekens lang."
+    ),
+)
+
+
+class Domein(ContactFields):
+    """A care provider's Koppeltaal domain: its own FHIR server and authorization server."""
+
+    naam = models.CharField(
+        _("naam"),
+        max_length=63,
+        unique=True,
+        validators=[domein_naam_validator],
+        help_text=_("Deel van de URL van de FHIR-server, bijvoorbeeld 'ggz-noord'."),
+    )
+    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    zorgaanbieder = models.CharField(_("zorgaanbieder"), max_length=200)
+    fhir_base_url = models.URLField(_("FHIR base URL"), max_length=500)
+    token_endpoint = models.URLField(_("token endpoint"), max_length=500)
+    beheerders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("domeinbeheerders"),
+        related_name="beheerde_domeinen",
+        blank=True,
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("domein")
+        verbose_name_plural = _("domeinen")
+        ordering = ["naam"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class InstantieStatus(models.TextChoices):
+    ACTIEF = "actief", _("Actief")
+    IN_ONDERHOUD = "in_onderhoud", _("In onderhoud")
+    AFGESLOTEN = "afgesloten", _("Afgesloten")
+
+
+# The lifecycle of an Applicatieinstantie: allowed moves from each status. Afgesloten is final.
+INSTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
+    InstantieStatus.ACTIEF: frozenset({InstantieStatus.IN_ONDERHOUD}),
+    InstantieStatus.IN_ONDERHOUD: frozenset({InstantieStatus.ACTIEF, InstantieStatus.AFGESLOTEN}),
+    InstantieStatus.AFGESLOTEN: frozenset(),
+}
+
+
+class Applicatieinstantie(models.Model):
+    """An Applicatie admitted to a Domein, with its own client_id (= the Device's logical id).
+
+    Born only by accepting a Connectieaanvraag; the request points here
+    (`connectieaanvraag`), so this app does not depend on the requests app.
+    """
+
+    applicatie = models.ForeignKey(
+        Applicatie,
+        verbose_name=_("applicatie"),
+        on_delete=models.PROTECT,
+        related_name="instanties",
+    )
+    domein = models.ForeignKey(
+        Domein, verbose_name=_("domein"), on_delete=models.PROTECT, related_name="instanties"
+    )
+    client_id = models.UUIDField(_("client-Id"), unique=True, default=uuid.uuid4, editable=False)
+    jwks_uri = models.URLField(_("JWKS URI"), max_length=500)
+    redirect_uris = models.JSONField(_("redirect URI's"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InstantieStatus.choices,
+        default=InstantieStatus.ACTIEF,
+    )
+    status_sinds = models.DateTimeField(_("status sinds"), default=timezone.now)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("applicatieinstantie")
+        verbose_name_plural = _("applicatieinstanties")
+        ordering = ["-aangemaakt_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicatie", "domein"],
+                condition=~models.Q(status="afgesloten"),
+                name="domeinen_instantie_one_open_per_pair",
+                violation_error_message=_(
+                    "Deze applicatie heeft in dit domein al een applicatieinstantie die niet "
+                    "is afgesloten."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["actief", "in_onderhoud", "afgesloten"]),
+                name="domeinen_instantie_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["domein", "status"], name="instantie_domein_status_idx"),
+            models.Index(fields=["applicatie", "status"], name="instantie_app_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicatie} in {self.domein} ({self.client_id})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == InstantieStatus.AFGESLOTEN
+
+    @property
+    def allowed_next_statuses(self) -> list[str]:
+        return [s for s in InstantieStatus.values if s in INSTANCE_TRANSITIONS[self.status]]
+
+
+class InstantieStatuswijziging(models.Model):
+    """One change of an instance's status: who, when, from, to, and why."""
+
+    instantie = models.ForeignKey(
+        Applicatieinstantie,
+        verbose_name=_("applicatieinstantie"),
+        on_delete=models.CASCADE,
+        related_name="historie",
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+    van_status = models.CharField(
+        _("van"), max_length=20, choices=InstantieStatus.choices, blank=True
+    )
+    naar_status = models.CharField(_("naar"), max_length=20, choices=InstantieStatus.choices)
+    reden = models.TextField(_("reden"))
+
+    class Meta:
+        verbose_name = _("statuswijziging applicatieinstantie")
+        verbose_name_plural = _("historie applicatieinstantie")
+        ordering = ["-op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.van_status or '—'} → {self.naar_status}"

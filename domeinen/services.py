@@ -1,0 +1,146 @@
+"""Writes for domains and application instances.
+
+Each service checks who may act, locks what it changes, moves the lifecycle by the transition
+table, records history, all inside one transaction. Callers turn ServiceError into a message.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from applicaties.models import Applicatie
+from beheer.errors import ServiceError
+from beheer.forms_util import validation_error_message
+from beheer.uris import check_jwks_uri, check_redirect_uris
+from domeinen.models import (
+    INSTANCE_TRANSITIONS,
+    Applicatieinstantie,
+    Domein,
+    InstantieStatus,
+    InstantieStatuswijziging,
+)
+from domeinen.selectors import user_administers_domain
+
+EDITABLE_DOMAIN_FIELDS = ("omschrijving", "contact_naam", "contact_email", "contact_telefoon")
+
+
+def _require_domain_admin(*, user, domein_id: int) -> None:
+    if not user_administers_domain(user=user, domein_id=domein_id):
+        raise ServiceError("U bent geen beheerder van dit domein.", code="not_domain_admin")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Geef een reden op.", code="reason_required")
+    if len(reason) > 2000:
+        raise ServiceError("De reden is te lang (hoogstens 2000 tekens).", code="reason_too_long")
+    return reason
+
+
+@transaction.atomic
+def update_domain_details(
+    *,
+    domein_id: int,
+    by,
+    omschrijving: str,
+    contact_naam: str,
+    contact_email: str,
+    contact_telefoon: str,
+) -> Domein:
+    """A domeinbeheerder edits the description and contact data; endpoints stay support's."""
+    _require_domain_admin(user=by, domein_id=domein_id)
+    domein = Domein.objects.select_for_update().get(pk=domein_id)
+    domein.omschrijving = (omschrijving or "").strip()
+    domein.contact_naam = (contact_naam or "").strip()
+    domein.contact_email = (contact_email or "").strip()
+    domein.contact_telefoon = (contact_telefoon or "").strip()
+    try:
+        domein.full_clean(exclude=["beheerders"])
+    except ValidationError as exc:
+        raise ServiceError(validation_error_message(exc), code="invalid") from exc
+    domein.save(update_fields=[*EDITABLE_DOMAIN_FIELDS, "gewijzigd_op"])
+    return domein
+
+
+def create_instance(
+    *,
+    applicatie: Applicatie,
+    domein: Domein,
+    jwks_uri: str,
+    redirect_uris: list[str],
+    by,
+    reason: str,
+) -> Applicatieinstantie:
+    """Create an active instance with a new client_id. Only called inside accept_request's
+    transaction (hence no atomic of its own and no permission check here)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("create_instance must run inside a transaction")
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # savepoint: a constraint violation leaves the outer intact
+            instance = Applicatieinstantie.objects.create(
+                applicatie=applicatie,
+                domein=domein,
+                jwks_uri=check_jwks_uri(jwks_uri),
+                redirect_uris=check_redirect_uris(redirect_uris),
+                status=InstantieStatus.ACTIEF,
+                status_sinds=now,
+                aangemaakt_op=now,
+            )
+    except IntegrityError as exc:
+        raise ServiceError(
+            "Deze applicatie heeft in dit domein al een applicatieinstantie die niet is "
+            "afgesloten.",
+            code="instance_exists",
+        ) from exc
+    InstantieStatuswijziging.objects.create(
+        instantie=instance,
+        door=by,
+        op=now,
+        van_status="",
+        naar_status=instance.status,
+        reden=reason,
+    )
+    return instance
+
+
+@transaction.atomic
+def change_instance_status(
+    *, instance_id: int, new_status: str, reason: str, by
+) -> Applicatieinstantie:
+    """Move an instance along its lifecycle (actief ⇄ in_onderhoud → afgesloten), with a reason."""
+    reason = _require_reason(reason)
+    if new_status not in InstantieStatus.values:
+        raise ServiceError("Onbekende status.", code="unknown_status")
+    try:
+        instance = Applicatieinstantie.objects.select_for_update().get(pk=instance_id)
+    except Applicatieinstantie.DoesNotExist as exc:
+        raise ServiceError("Deze applicatieinstantie bestaat niet.", code="not_found") from exc
+    _require_domain_admin(user=by, domein_id=instance.domein_id)
+    old_status = instance.status
+    if new_status not in INSTANCE_TRANSITIONS[old_status]:
+        if old_status == InstantieStatus.AFGESLOTEN:
+            message = (
+                "Deze applicatieinstantie is definitief afgesloten; "
+                "de status kan niet meer wijzigen."
+            )
+        else:
+            message = (
+                f"De status kan niet van '{InstantieStatus(old_status).label}' naar "
+                f"'{InstantieStatus(new_status).label}' gaan."
+            )
+        raise ServiceError(message, code="transition_not_allowed")
+    now = timezone.now()
+    instance.status = new_status
+    instance.status_sinds = now
+    instance.save(update_fields=["status", "status_sinds"])
+    InstantieStatuswijziging.objects.create(
+        instantie=instance,
+        door=by,
+        op=now,
+        van_status=old_status,
+        naar_status=new_status,
+        reden=reason,
+    )
+    return instance
