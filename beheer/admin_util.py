@@ -58,7 +58,7 @@ def run_transition_view(
     if not model_admin.has_change_permission(request, obj):
         raise PermissionDenied
     change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    form = form_class(request.POST or None, **(form_kwargs or {}))
+    form = form_class(request.POST if request.method == "POST" else None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             perform(form.cleaned_data)

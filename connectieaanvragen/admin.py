@@ -52,9 +52,9 @@ class AanvraagAddForm(forms.Form):
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("applicatie", "domein"):
-            self.fields[name].widget = AutocompleteSelect(
-                Connectieaanvraag._meta.get_field(name), admin_site
-            )
+            widget = AutocompleteSelect(Connectieaanvraag._meta.get_field(name), admin_site)
+            widget.choices = self.fields[name].choices
+            self.fields[name].widget = widget
 
 
 @admin.register(Connectieaanvraag)
@@ -102,7 +102,8 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
         """Filing goes through the service, never through a ModelForm save."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = AanvraagAddForm(request.POST or None, admin_site=self.admin_site)
+        data = request.POST if request.method == "POST" else None
+        form = AanvraagAddForm(data, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

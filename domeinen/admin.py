@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,9 @@ class DomeinAdmin(admin.ModelAdmin):
     search_fields = ("naam", "zorgaanbieder", "contact_naam", "contact_email")
     autocomplete_fields = ("beheerders",)
     readonly_fields = ("aangemaakt_op", "gewijzigd_op")
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
     fieldsets = (
         (None, {"fields": ("naam", "zorgaanbieder", "omschrijving")}),
         (_("Technisch"), {"fields": ("fhir_base_url", "token_endpoint")}),

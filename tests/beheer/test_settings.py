@@ -1,0 +1,48 @@
+"""Settings come from the environment and a production process refuses unsafe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = _run_check({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY ontbreekt" in result.stderr
+
+
+def test_unknown_environment_name_is_refused():
+    result = _run_check({"DEBUG": "1", "KT_OMGEVING": "prod"})
+    assert result.returncode != 0
+    assert "KT_OMGEVING" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = _run_check(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "beheer.example.nl",
+            "KT_OMGEVING": "prd2",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
