@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "beheer",
     "beheer.accounts",
+    "beheer.outbox",
     "applicaties",
     "domeinen",
     "connectieaanvragen",
@@ -162,6 +163,18 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
+
+# --- Outbox (durable deliveries: e-mail, FHIR pushes) -----------------------------------------
+# A failed delivery is retried after base * 2^(attempt-1) seconds (at most OUTBOX_RETRY_MAX_SECONDS)
+# until OUTBOX_MAX_ATTEMPTS attempts have failed; then it is marked "mislukt".
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# How long a worker holds a claimed row; after that another worker may take it over.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
+OUTBOX_POLL_SECONDS = env_int("OUTBOX_POLL_SECONDS", 5)
+# Try each delivery in the committing process right after commit (the worker retries failures).
+OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

@@ -13,6 +13,11 @@ from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError
 from beheer.uris import check_jwks_uri, check_redirect_uris
+from connectieaanvragen.mails import (
+    queue_request_accepted_mail,
+    queue_request_filed_mails,
+    queue_request_refused_mails,
+)
 from connectieaanvragen.models import (
     REQUEST_TRANSITIONS,
     AanvraagStatus,
@@ -120,6 +125,7 @@ def file_request(
         naar_status=AanvraagStatus.AANGEVRAAGD,
         reden=toelichting,
     )
+    queue_request_filed_mails(aanvraag)
     return aanvraag
 
 
@@ -152,6 +158,7 @@ def accept_request(*, request_id: int, by) -> Connectieaanvraag:
         naar_status=AanvraagStatus.GEACCEPTEERD,
         reden="",
     )
+    queue_request_accepted_mail(aanvraag)
     return aanvraag
 
 
@@ -182,4 +189,5 @@ def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
         naar_status=AanvraagStatus.GEWEIGERD,
         reden=reason,
     )
+    queue_request_refused_mails(aanvraag)
     return aanvraag

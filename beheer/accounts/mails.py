@@ -1,0 +1,37 @@
+"""Account e-mails, queued through the outbox in the caller's transaction.
+
+    queue_unlock_mail(user=user)                                    # support unlocked the username
+    queue_password_link_mail(user=user, link=link, invitation=False)  # one-time reset link (24 h)
+    queue_password_link_mail(user=user, link=link, invitation=True)   # invitation for a new account
+
+`link` is the one-time link, absolute or a path (then KT_BASE_URL is put in front).
+Each returns the Delivery, or None when the user is inactive or has no usable address.
+The password mails are `sensitive`: their body (with the link) is removed once sent.
+"""
+
+from beheer.outbox.links import absolute_url, portal_url
+from beheer.outbox.services import mail_recipients, queue_email
+
+
+def _queue(*, user, template: str, context: dict, sensitive: bool = False):
+    if not mail_recipients([user]):
+        return None
+    return queue_email(
+        to=user.email,
+        template=template,
+        context={"recipient": user, "username": user.username, **context},
+        sensitive=sensitive,
+    )
+
+
+def queue_unlock_mail(*, user):
+    return _queue(user=user, template="account_unlocked", context={"link": portal_url("inloggen")})
+
+
+def queue_password_link_mail(*, user, link: str, invitation: bool = False):
+    return _queue(
+        user=user,
+        template="account_invite" if invitation else "password_reset",
+        context={"link": absolute_url(link)},
+        sensitive=True,
+    )
