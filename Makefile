@@ -24,6 +24,9 @@ $(VENV)/.dev-installed: pyproject.toml
 run: $(VENV)/.installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py demo
+	@# The outbox worker runs beside the web server and is stopped (SIGTERM) when it stops.
+	$(LOCAL_ENV) $(PY) manage.py run_outbox & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from beheer.errors import ServiceError
-from beheer.outbox.models import Delivery, DeliveryStatus
+from beheer.outbox.models import Delivery
 from beheer.outbox.services import retry_delivery
 
 
@@ -70,15 +70,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Opnieuw proberen"), permissions=["change"])
     def retry_selected(self, request, queryset):
-        retried, refused = 0, 0
-        for pk in queryset.filter(status=DeliveryStatus.MISLUKT).values_list("pk", flat=True):
+        retried, skipped = 0, 0
+        for pk in list(queryset.values_list("pk", flat=True)):
             try:
-                retry_delivery(delivery_id=pk)
+                retry_delivery(delivery_id=pk)  # refuses rows that have not failed
             except ServiceError:
-                refused += 1
+                skipped += 1
             else:
                 retried += 1
-        skipped = queryset.exclude(status=DeliveryStatus.MISLUKT).count() + refused
         if retried:
             self.message_user(
                 request,

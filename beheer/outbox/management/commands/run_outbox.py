@@ -36,22 +36,30 @@ class Command(BaseCommand):
             done = process_due(batch_size=batch_size)
             self.stdout.write(f"{done} bezorging(en) verwerkt.")
             return
-        self._install_signal_handlers(stop)
+        previous = self._install_signal_handlers(stop)
         logger.info("Outbox worker started (poll every %ss)", poll)
-        while not stop.is_set():
+        try:
+            while not stop.is_set():
+                close_old_connections()
+                try:
+                    process_due(batch_size=batch_size, stop=stop)
+                except Exception:
+                    # A database hiccup must not end the worker; try again after the poll wait.
+                    logger.exception("Outbox worker: processing failed")
+                stop.wait(poll)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             close_old_connections()
-            try:
-                process_due(batch_size=batch_size, stop=stop)
-            except Exception:
-                # A database hiccup must not end the worker; try again after the poll wait.
-                logger.exception("Outbox worker: processing failed")
-            stop.wait(poll)
-        close_old_connections()
         logger.info("Outbox worker stopped")
+        self.stdout.write("Outbox-verwerker gestopt.")
 
     @staticmethod
-    def _install_signal_handlers(stop: threading.Event) -> None:
+    def _install_signal_handlers(stop: threading.Event) -> dict:
+        """SIGTERM/SIGINT finish the delivery in hand, then stop. Returns the old handlers."""
         if threading.current_thread() is not threading.main_thread():
-            return  # signals can only be handled in the main thread
+            return {}  # signals can only be handled in the main thread
+        previous = {}
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+        return previous
