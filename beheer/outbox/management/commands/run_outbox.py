@@ -7,7 +7,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from beheer.outbox.services import process_due
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         logger.info("Outbox worker started (poll every %ss)", poll)
         try:
             while not stop.is_set():
-                close_old_connections()
+                _drop_stale_connection()
                 try:
                     process_due(batch_size=batch_size, stop=stop)
                 except Exception:
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            close_old_connections()
+            _drop_stale_connection()
         logger.info("Outbox worker stopped")
         self.stdout.write("Outbox-verwerker gestopt.")
 
@@ -63,3 +63,10 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
         return previous
+
+
+def _drop_stale_connection() -> None:
+    """Reconnect after a database restart or CONN_MAX_AGE, as a request would. Not inside an
+    atomic block (only a test runs the worker there): closing would end that transaction."""
+    if not connection.in_atomic_block:
+        close_old_connections()
