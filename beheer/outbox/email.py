@@ -12,6 +12,7 @@ line breaks), so nothing a user typed can add a header or a recipient.
 
 import smtplib
 import unicodedata
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,6 +60,11 @@ def render_email(template: str, context: dict) -> dict:
     return {"subject": subject, "text": text, "html": html}
 
 
+def message_id(delivery_id: int) -> str:
+    host = urlsplit(settings.KT_BASE_URL).hostname or "kt-beheer.invalid"
+    return f"<kt-beheer-bezorging-{delivery_id}@{host}>"
+
+
 def send_email_delivery(delivery) -> None:
     """The outbox handler for kind "email": one message to one recipient."""
     payload = delivery.payload
@@ -71,7 +77,12 @@ def send_email_delivery(delivery) -> None:
             body=payload["text"],
             from_email=payload.get("from") or settings.DEFAULT_FROM_EMAIL,
             to=[to],
-            headers={DELIVERY_HEADER: str(delivery.pk)},
+            headers={
+                DELIVERY_HEADER: str(delivery.pk),
+                # The same id on every attempt: a mail sent twice (a worker died between
+                # sending and recording) is recognisably one message.
+                "Message-ID": message_id(delivery.pk),
+            },
         )
         message.attach_alternative(payload["html"], "text/html")
     except (KeyError, ValueError, BadHeaderError) as exc:

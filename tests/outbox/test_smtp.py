@@ -23,6 +23,7 @@ def test_mail_stays_queued_while_smtp_is_down_and_is_delivered_when_it_is_back(
     smtp_server, settings, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_RETRY_BASE_SECONDS = 0  # due again at once, so run_outbox picks it up
+    settings.KT_BASE_URL = "https://beheer.example.org"
     dora = UserFactory(email="dora@zorg.example")
     domein = DomeinFactory(naam="ggz-noord", beheerders=[dora])
     app = ApplicatieFactory(beheerders=[UserFactory()])
@@ -44,6 +45,7 @@ def test_mail_stays_queued_while_smtp_is_down_and_is_delivered_when_it_is_back(
     assert rcpts == ["dora@zorg.example"]
     assert message["Subject"] == "Nieuwe connectieaanvraag voor domein ggz-noord op lokaal"
     assert message[DELIVERY_HEADER] == str(delivery.pk)
+    assert message["Message-ID"] == f"<kt-beheer-bezorging-{delivery.pk}@beheer.example.org>"
     assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.VERZONDEN, 2)
