@@ -1,8 +1,12 @@
 """Against a real SMTP server (aiosmtpd): an outage delays mail, it never loses or doubles it."""
 
 import io
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -109,3 +113,47 @@ def test_two_workers_on_postgresql_never_deliver_a_row_twice(smtp_server, settin
     assert set(Delivery.objects.values_list("status", "attempts")) == {
         (DeliveryStatus.VERZONDEN, 1)
     }
+
+
+def test_two_worker_processes_on_sqlite_never_deliver_a_row_twice(smtp_server, tmp_path):
+    """The SQLite fallback (IMMEDIATE transactions + conditional UPDATE claim), across real
+    processes sharing one database file, as `make run` with a second worker would."""
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "KT_OMGEVING": "lokaal",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'outbox.sqlite3'}",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "OUTBOX_SEND_ON_COMMIT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    rows = 40
+    queue = (
+        "from beheer.outbox.services import queue_email\n"
+        f"for i in range({rows}):\n"
+        "    queue_email(to=f'r{i}@x.example', template='account_unlocked', context={})\n"
+    )
+    subprocess.run([*manage, "shell", "-c", queue], env=env, check=True)
+
+    workers = [
+        subprocess.Popen(
+            [*manage, "run_outbox", "--once", "--batch-size", "2"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [w.communicate(timeout=60) for w in workers]
+
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    processed = [int(out.split()[0]) for out, _ in outputs]
+    assert sum(processed) == rows, processed  # no row was claimed by both
+    per_row = Counter(message[DELIVERY_HEADER] for _, message in smtp_server.messages)
+    assert len(per_row) == rows
+    assert set(per_row.values()) == {1}, per_row.most_common(3)
