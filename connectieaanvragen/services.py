@@ -20,6 +20,7 @@ from connectieaanvragen.models import (
     Connectieaanvraag,
 )
 from connectieaanvragen.selectors import open_request_exists
+from domeinen.devices import queue_device_push
 from domeinen.models import Domein
 from domeinen.selectors import non_closed_instance_exists, user_administers_domain
 from domeinen.services import create_instance
@@ -152,6 +153,7 @@ def accept_request(*, request_id: int, by) -> Connectieaanvraag:
         naar_status=AanvraagStatus.GEACCEPTEERD,
         reden="",
     )
+    queue_device_push(instance)  # after commit, outside this transaction
     return aanvraag
 
 

@@ -12,6 +12,7 @@ from applicaties.models import Applicatie
 from beheer.errors import ServiceError
 from beheer.forms_util import validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
+from domeinen.devices import queue_device_push
 from domeinen.models import (
     INSTANCE_TRANSITIONS,
     Applicatieinstantie,
@@ -143,4 +144,5 @@ def change_instance_status(
         naar_status=new_status,
         reden=reason,
     )
+    queue_device_push(instance)
     return instance
