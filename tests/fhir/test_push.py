@@ -207,3 +207,35 @@ def test_only_one_device_per_client_id_after_repeated_pushes(fhir_server, fhir_d
         push_device(instance_id=instance.pk)
     assert len(_devices_for(fhir_server, instance.client_id)) == 1
     assert Applicatieinstantie.objects.get(pk=instance.pk).fhir_version == "4"
+
+
+def test_an_unexpected_push_failure_does_not_undo_the_decision(
+    fhir_domein, fhir_admin, monkeypatch
+):
+    def explode(**kwargs):
+        raise RuntimeError("bug in the push")
+
+    monkeypatch.setattr(devices, "push_device", explode)
+    instance = _accept(fhir_domein, fhir_admin)
+
+    instance.refresh_from_db()
+    assert instance.status == InstantieStatus.ACTIEF
+    assert instance.fhir_status == FhirStatus.WACHTEND
+    assert Connectieaanvraag.objects.get(instantie=instance).status == AanvraagStatus.GEACCEPTEERD
+
+
+def test_changing_contact_data_does_not_push_again(fhir_server, fhir_domein, fhir_admin, superuser):
+    instance = _accept(fhir_domein, fhir_admin)
+    update_application(
+        applicatie_id=instance.applicatie_id, by=superuser, contact_naam="Nieuwe contactpersoon"
+    )
+    assert fhir_server.get(f"Device/{instance.client_id}").json()["meta"]["versionId"] == "1"
+
+
+def test_only_support_may_update_an_application(fhir_domein, fhir_admin):
+    from beheer.errors import ServiceError
+
+    instance = _accept(fhir_domein, fhir_admin)
+    with pytest.raises(ServiceError) as excinfo:
+        update_application(applicatie_id=instance.applicatie_id, by=fhir_admin, naam="Anders")
+    assert excinfo.value.code == "not_support"
