@@ -68,10 +68,13 @@ def push_device(*, instance_id: int) -> dict:
         try:
             stored = client_for_domain(instance.domein).put(build_device(instance))
         except FhirError as exc:
+            message = exc.message
+            if getattr(exc, "retry_after", None):
+                message += f" (de server vraagt over {int(exc.retry_after)} s opnieuw te proberen)"
             _record(
                 instance_id,
                 fhir_status=FhirStatus.WACHTEND if exc.retryable else FhirStatus.MISLUKT,
-                fhir_error=exc.message[:MAX_ERROR_LENGTH],
+                fhir_error=message[:MAX_ERROR_LENGTH],
             )
             log.warning("Device push for instance %s failed: %s", instance_id, exc.message)
             raise

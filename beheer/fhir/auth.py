@@ -22,6 +22,7 @@ import os
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import jwt
 import requests
@@ -30,6 +31,7 @@ from django.core.cache import cache
 
 from beheer.fhir.client import PermanentFhirError, RetryableFhirError, operation_outcome_message
 from beheer.fhir.keys import SIGNING_ALG, PortalKeyMissing, portal_private_key, public_jwk
+from beheer.uris import _is_loopback
 
 AUTH_NONE = "geen"
 AUTH_BEARER = "bearer"
@@ -69,6 +71,7 @@ def fetch_access_token(domein) -> tuple[str, int]:
         raise PermanentFhirError(
             "De client-Id van het portaal in dit domein ontbreekt (SMART backend services)."
         )
+    require_https(domein.token_endpoint, "Het token endpoint")
     try:
         assertion = build_client_assertion(
             client_id=domein.portal_client_id, token_endpoint=domein.token_endpoint
@@ -145,10 +148,20 @@ def bearer_token(domein) -> str:
     return token
 
 
+def require_https(url: str, what: str) -> None:
+    """Credentials travel only over https (plain http only to this machine, for tests)."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
+        raise PermanentFhirError(
+            f"{what} moet met https:// beginnen; zonder https stuurt het portaal geen token."
+        )
+
+
 def auth_headers(domein) -> dict:
     kind = domein.fhir_auth
     if kind == AUTH_NONE:
         return {}
+    require_https(domein.fhir_base_url, "De FHIR base URL")
     if kind == AUTH_BEARER:
         return {"Authorization": f"Bearer {bearer_token(domein)}"}
     if kind == AUTH_SMART:

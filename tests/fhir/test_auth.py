@@ -220,3 +220,16 @@ def test_bearer_token_only_from_kt_fhir_token_variables(name, monkeypatch):
     domein = _Domein(token_endpoint="", fhir_auth="bearer", fhir_auth_token_env=name)
     with pytest.raises(PermanentFhirError, match="KT_FHIR_TOKEN_"):
         auth_headers(domein)
+
+
+@pytest.mark.parametrize(
+    ("fhir_base_url", "token_endpoint"),
+    [
+        ("http://fhir.ggz-noord.test.invalid/fhir/", "https://auth.test.invalid/token"),
+        ("https://fhir.ggz-noord.test.invalid/fhir/", "http://auth.test.invalid/token"),
+    ],
+)
+def test_no_token_is_sent_over_plain_http(fhir_base_url, token_endpoint, portal_key):
+    domein = _Domein(token_endpoint=token_endpoint, fhir_base_url=fhir_base_url)
+    with pytest.raises(PermanentFhirError, match="https://"):
+        auth_headers(domein)

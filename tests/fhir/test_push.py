@@ -239,3 +239,23 @@ def test_only_support_may_update_an_application(fhir_domein, fhir_admin):
     with pytest.raises(ServiceError) as excinfo:
         update_application(applicatie_id=instance.applicatie_id, by=fhir_admin, naam="Anders")
     assert excinfo.value.code == "not_support"
+
+
+def test_a_busy_server_leaves_the_device_pending_with_its_retry_after(fhir_admin):
+    from tests.fhir.servers import ScriptedServer
+
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "transient", "diagnostics": "Even te druk"}],
+    }
+    busy = ScriptedServer(lambda r: (503, {"Retry-After": "30"}, outcome))
+    busy.base_url, busy.root = f"{busy.url}/fhir/", busy.url
+    try:
+        instance = _accept(make_fhir_domein(busy, fhir_admin), fhir_admin)
+    finally:
+        busy.close()
+    instance.refresh_from_db()
+    assert instance.status == InstantieStatus.ACTIEF
+    assert instance.fhir_status == FhirStatus.WACHTEND
+    assert "HTTP 503" in instance.fhir_error and "Even te druk" in instance.fhir_error
+    assert "over 30 s" in instance.fhir_error
