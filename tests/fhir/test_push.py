@@ -1,8 +1,11 @@
 """The KT2Device on a real FHIR server (sekmet-fhir): pushed after accept, follows status
 changes and renames, survives an outage, records the server's refusal."""
 
+import json
+
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from applicaties.services import update_application
 from beheer.fhir.builders import CLIENT_ID_SYSTEM, KT2_DEVICE_PROFILE
@@ -259,3 +262,35 @@ def test_a_busy_server_leaves_the_device_pending_with_its_retry_after(fhir_admin
     assert instance.fhir_status == FhirStatus.WACHTEND
     assert "HTTP 503" in instance.fhir_error and "Even te druk" in instance.fhir_error
     assert "over 30 s" in instance.fhir_error
+
+
+def test_a_push_that_raced_a_decision_pushes_the_latest_state(fhir_admin):
+    """A decision lands while a push is on the wire: the push sees the change when it re-reads
+    the instance and writes again, so the server ends with the latest state."""
+    from django.db import connection
+
+    from tests.fhir.servers import ScriptedServer
+
+    puts = []
+
+    def handle(request):
+        body = json.loads(request["body"])
+        puts.append(body["status"])
+        if len(puts) == 1:  # a domeinbeheerder changes the status meanwhile
+            Applicatieinstantie.objects.filter(pk=holder["pk"]).update(status="in_onderhoud")
+            connection.close()
+        return 201, {}, {**body, "meta": {"versionId": str(len(puts))}}
+
+    holder = {}
+    server = ScriptedServer(handle)
+    server.base_url, server.root = f"{server.url}/fhir/", server.url
+    try:
+        with override_settings(KT_FHIR_PUSH_AFTER_COMMIT=False):
+            instance = _accept(make_fhir_domein(server, fhir_admin), fhir_admin)
+        holder["pk"] = instance.pk
+        push_device(instance_id=instance.pk)
+    finally:
+        server.close()
+    assert puts == ["active", "inactive"]
+    instance.refresh_from_db()
+    assert instance.fhir_version == "2"
