@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applicaties.models import Applicatie
 from connectieaanvragen.services import accept_request
-from domeinen.models import Applicatieinstantie, FhirStatus
+from domeinen.models import Applicatieinstantie, Domein, FhirStatus
 from tests.factories import ApplicatieFactory, UserFactory, make_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -114,3 +114,41 @@ def test_status_snippet_shows_state_and_server_message(fields, expected):
     instance = Applicatieinstantie(**fields)
     html = render_to_string("domeinen/_fhir_status.html", {"instantie": instance})
     assert expected in html
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", ""])
+def test_domain_admin_form_only_accepts_kt_fhir_token_variable_names(support_client, name):
+    response = support_client.post(
+        reverse("admin:domeinen_domein_add"),
+        {
+            "naam": "ggz-test",
+            "zorgaanbieder": "GGZ Test",
+            "fhir_base_url": "https://fhir.test.invalid/api/v1/ggz-test/fhir/r4/",
+            "token_endpoint": "https://fhir.test.invalid/api/v1/ggz-test/oauth2/token",
+            "fhir_auth": "bearer",
+            "fhir_auth_token_env": name,
+        },
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (
+        "begint met KT_FHIR_TOKEN_" in content
+        or "Geef de naam van de omgevingsvariabele met het bearer-token op." in content
+    )
+    assert not Domein.objects.filter(naam="ggz-test").exists()
+
+
+def test_domain_admin_saves_a_bearer_domain_with_a_variable_name(support_client):
+    response = support_client.post(
+        reverse("admin:domeinen_domein_add"),
+        {
+            "naam": "ggz-test",
+            "zorgaanbieder": "GGZ Test",
+            "fhir_base_url": "https://fhir.test.invalid/api/v1/ggz-test/fhir/r4/",
+            "token_endpoint": "https://fhir.test.invalid/api/v1/ggz-test/oauth2/token",
+            "fhir_auth": "bearer",
+            "fhir_auth_token_env": "KT_FHIR_TOKEN_GGZ_TEST",
+        },
+    )
+    assert response.status_code == 302
+    assert Domein.objects.get(naam="ggz-test").fhir_auth_token_env == "KT_FHIR_TOKEN_GGZ_TEST"
