@@ -12,7 +12,7 @@ LOCAL_ENV := DEBUG=$${DEBUG:-1} KT_OMGEVING=$${KT_OMGEVING:-lokaal}
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[fhirserver]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml
@@ -21,13 +21,11 @@ $(VENV)/.dev-installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Beside the portal: local FHIR servers (sekmet-fhir, one store per domain) at
+# http://127.0.0.1:$(FHIR_PORT)/api/v1/<domein>/fhir/r4/, stopped when the portal stops.
+FHIR_PORT ?= 8090
 run: $(VENV)/.installed
-	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py demo
-	@# The outbox worker runs beside the web server and is stopped (SIGTERM) when it stops.
-	$(LOCAL_ENV) $(PY) manage.py run_outbox & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	FHIR_PORT=$(FHIR_PORT) scripts/run_local.sh
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a
 # SECRET_KEY and without https redirects; pytest-django runs every test with DEBUG off.

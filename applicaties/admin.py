@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from applicaties.models import Applicatie
+from applicaties.services import SUPPORT_EDITABLE_FIELDS, update_application
+from beheer.errors import ServiceError
 
 
 @admin.register(Applicatie)
@@ -21,3 +23,22 @@ class ApplicatieAdmin(admin.ModelAdmin):
         # An application with instances or requests is protected by the database anyway;
         # support retires applications by closing their instances.
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Changes to an existing application go through the service (a rename re-pushes the
+        Devices); creating one is a plain save."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        changed = {
+            f: form.cleaned_data[f] for f in form.changed_data if f in SUPPORT_EDITABLE_FIELDS
+        }
+        if not changed:
+            return None
+        try:
+            updated = update_application(applicatie_id=obj.pk, by=request.user, **changed)
+        except ServiceError as exc:
+            # The form was valid, so this is a permission or a race; say so, nothing changed.
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return None
+        obj.gewijzigd_op = updated.gewijzigd_op
+        return None

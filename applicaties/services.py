@@ -6,6 +6,8 @@ from django.db import transaction
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError
+from beheer.fhir import APPLICATION_DEVICES_PUSH
+from beheer.fhir.deliveries import queue_delivery
 from beheer.forms_util import validation_error_message
 
 CONTACT_FIELDS = ("contact_naam", "contact_email", "contact_telefoon")
@@ -29,4 +31,45 @@ def update_application_contact(
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
     applicatie.save(update_fields=[*CONTACT_FIELDS, "gewijzigd_op"])
+    return applicatie
+
+
+SUPPORT_EDITABLE_FIELDS = (
+    "naam",
+    "leverancier",
+    "soort",
+    "omschrijving",
+    "contact_naam",
+    "contact_email",
+    "contact_telefoon",
+)
+
+
+@transaction.atomic
+def update_application(*, applicatie_id: int, by, **changes) -> Applicatie:
+    """Support changes an application's data. A new name is the Devices' deviceName in every
+    domain, so a rename queues a re-push of the Devices of its instances that are not closed."""
+    if not (by.is_authenticated and by.is_active and by.is_support):
+        raise ServiceError("Alleen support kan een applicatie wijzigen.", code="not_support")
+    unknown = set(changes) - set(SUPPORT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    try:
+        applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
+    except Applicatie.DoesNotExist as exc:
+        raise ServiceError("Deze applicatie bestaat niet.", code="not_found") from exc
+    old_name = applicatie.naam
+    for name, value in changes.items():
+        setattr(applicatie, name, value.strip() if isinstance(value, str) else value)
+    try:
+        applicatie.full_clean(exclude=["beheerders"])
+    except ValidationError as exc:
+        raise ServiceError(validation_error_message(exc), code="invalid") from exc
+    applicatie.save(update_fields=[*changes, "gewijzigd_op"])
+    if applicatie.naam != old_name:
+        queue_delivery(
+            kind=APPLICATION_DEVICES_PUSH,
+            payload={"applicatie_id": applicatie.pk},
+            recipient=f"Devices van {applicatie.naam}",
+        )
     return applicatie

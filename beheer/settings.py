@@ -38,6 +38,18 @@ if KT_OMGEVING not in KT_OMGEVINGEN:
 # The public base URL of this portal, used for absolute links in e-mails.
 KT_BASE_URL = env_str("KT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- FHIR (the KT2Device on each domain's FHIR server) ------------------------------------
+# Read timeout in seconds for calls to a domain's FHIR server and token endpoint.
+KT_FHIR_TIMEOUT = env_int("KT_FHIR_TIMEOUT", 10)
+# Scope the portal asks for with SMART backend services.
+KT_FHIR_TOKEN_SCOPE = env_str("KT_FHIR_TOKEN_SCOPE", "system/Device.cruds")
+# Push a Device right after the deciding transaction commits (off: leave it pending for
+# `manage.py fhir_sync` / the outbox worker).
+KT_FHIR_PUSH_AFTER_COMMIT = env_bool("KT_FHIR_PUSH_AFTER_COMMIT", True)
+# The portal's private signing key (PEM), inline or as a file path. Secrets: environment only.
+KT_PORTAL_PRIVATE_KEY = env_str("KT_PORTAL_PRIVATE_KEY", "")
+KT_PORTAL_PRIVATE_KEY_FILE = env_str("KT_PORTAL_PRIVATE_KEY_FILE", "")
+
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from beheer import views
+from beheer.fhir import views as fhir_views
 
 admin.site.site_header = "KT Beheer — support"
 admin.site.site_title = "KT Beheer"
@@ -18,4 +19,5 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path(".well-known/jwks.json", fhir_views.jwks, name="portal_jwks"),
 ]

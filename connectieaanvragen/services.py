@@ -25,6 +25,7 @@ from connectieaanvragen.models import (
     Connectieaanvraag,
 )
 from connectieaanvragen.selectors import open_request_exists
+from domeinen.devices import queue_device_push
 from domeinen.models import Domein
 from domeinen.selectors import non_closed_instance_exists, user_administers_domain
 from domeinen.services import create_instance
@@ -159,6 +160,7 @@ def accept_request(*, request_id: int, by) -> Connectieaanvraag:
         reden="",
     )
     queue_request_accepted_mail(aanvraag)
+    queue_device_push(instance)  # through the outbox: tried after commit, retried by the worker
     return aanvraag
 
 

@@ -1,16 +1,56 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from beheer.admin_util import StatusReasonForm, run_transition_view
+from beheer.admin_util import ConfirmForm, StatusReasonForm, run_transition_view
+from beheer.errors import ServiceError
+from domeinen.devices import request_device_sync
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.services import change_instance_status
 
 
+class DomeinAdminForm(forms.ModelForm):
+    fhir_base_url = forms.URLField(label=_("FHIR base URL"), max_length=500, assume_scheme="https")
+    token_endpoint = forms.URLField(
+        label=_("token endpoint"), max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Domein
+        fields = (
+            "naam",
+            "zorgaanbieder",
+            "omschrijving",
+            "fhir_base_url",
+            "token_endpoint",
+            "fhir_auth",
+            "portal_client_id",
+            "fhir_auth_token_env",
+            "contact_naam",
+            "contact_email",
+            "contact_telefoon",
+            "beheerders",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Domein(
+            fhir_auth=cleaned.get("fhir_auth") or "",
+            portal_client_id=cleaned.get("portal_client_id") or "",
+            fhir_auth_token_env=cleaned.get("fhir_auth_token_env") or "",
+        )
+        problem = probe.fhir_auth_problem()
+        if problem:
+            field = "portal_client_id" if probe.fhir_auth == "smart" else "fhir_auth_token_env"
+            self.add_error(field, problem)
+        return cleaned
+
+
 @admin.register(Domein)
 class DomeinAdmin(admin.ModelAdmin):
+    form = DomeinAdminForm
     list_display = ("naam", "zorgaanbieder", "fhir_base_url", "contact_naam", "contact_email")
     search_fields = ("naam", "zorgaanbieder", "contact_naam", "contact_email")
     autocomplete_fields = ("beheerders",)
@@ -20,7 +60,18 @@ class DomeinAdmin(admin.ModelAdmin):
     }
     fieldsets = (
         (None, {"fields": ("naam", "zorgaanbieder", "omschrijving")}),
-        (_("Technisch"), {"fields": ("fhir_base_url", "token_endpoint")}),
+        (
+            _("Technisch"),
+            {
+                "fields": (
+                    "fhir_base_url",
+                    "token_endpoint",
+                    "fhir_auth",
+                    "portal_client_id",
+                    "fhir_auth_token_env",
+                )
+            },
+        ),
         (_("Contactpersoon"), {"fields": ("contact_naam", "contact_email", "contact_telefoon")}),
         (_("Domeinbeheerders"), {"fields": ("beheerders",)}),
         (_("Registratie"), {"fields": ("aangemaakt_op", "gewijzigd_op")}),
@@ -50,8 +101,9 @@ class InstantieHistorieInline(admin.TabularInline):
 
 @admin.register(Applicatieinstantie)
 class ApplicatieinstantieAdmin(admin.ModelAdmin):
-    list_display = ("client_id", "applicatie", "domein", "status", "status_sinds")
-    list_filter = ("status", "domein")
+    list_display = ("client_id", "applicatie", "domein", "status", "status_sinds", "fhir_status")
+    list_filter = ("status", "fhir_status", "domein")
+    actions = ("resync_devices",)
     list_select_related = ("applicatie", "domein")
     search_fields = ("=client_id", "applicatie__naam", "domein__naam")
     show_full_result_count = False
@@ -65,8 +117,29 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
         "jwks_uri",
         "redirect_uris",
         "aangemaakt_op",
+        "fhir_status",
+        "fhir_version",
+        "fhir_error",
+        "fhir_synced_at",
     )
     readonly_fields = fields
+
+    @admin.action(description=_("Opnieuw synchroniseren"))
+    def resync_devices(self, request, queryset):
+        """Push the selected instances' Devices again (after commit, never blocking)."""
+        try:
+            count = request_device_sync(
+                instance_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+            )
+        except ServiceError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(count)d Device(s) opnieuw aangeboden aan de FHIR-server; zie de FHIR-status.")
+            % {"count": count},
+            level=messages.SUCCESS,
+        )
 
     def has_add_permission(self, request):
         # Instances are born only by accepting a Connectieaanvraag.
@@ -81,6 +154,11 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
                 "<int:pk>/status/",
                 self.admin_site.admin_view(self.status_view),
                 name="domeinen_applicatieinstantie_status",
+            ),
+            path(
+                "<int:pk>/fhir-sync/",
+                self.admin_site.admin_view(self.fhir_sync_view),
+                name="domeinen_applicatieinstantie_fhir_sync",
             ),
             *super().get_urls(),
         ]
@@ -109,4 +187,21 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
             perform=perform,
             success_message=_("De status is gewijzigd."),
             submit_label=_("Status wijzigen"),
+        )
+
+    def fhir_sync_view(self, request, pk):
+        instance = self.get_object(request, str(pk))
+        if instance is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        return run_transition_view(
+            self,
+            request,
+            instance,
+            title=_("Device opnieuw synchroniseren"),
+            form_class=ConfirmForm,
+            perform=lambda data: request_device_sync(instance_ids=[instance.pk], by=request.user),
+            success_message=_(
+                "Het Device is opnieuw aangeboden aan de FHIR-server; zie de FHIR-status."
+            ),
+            submit_label=_("Opnieuw synchroniseren"),
         )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
+from beheer.fhir.auth import AUTH_BEARER, AUTH_NONE, AUTH_SMART, TOKEN_ENV_RE
 from beheer.models_common import ContactFields
 
 domein_naam_validator = RegexValidator(
@@ -14,6 +15,21 @@ domein_naam_validator = RegexValidator(
     _(
         "Een domeinnaam bestaat uit kleine letters, cijfers en koppeltekens, "
         "begint en eindigt met een letter of cijfer en is hoogstens 63 tekens lang."
+    ),
+)
+
+
+class FhirAuth(models.TextChoices):
+    SMART = AUTH_SMART, _("SMART backend services (client assertion)")
+    BEARER = AUTH_BEARER, _("Vast bearer-token uit een omgevingsvariabele")
+    GEEN = AUTH_NONE, _("Geen (alleen voor lokale testservers)")
+
+
+token_env_validator = RegexValidator(
+    TOKEN_ENV_RE.pattern,
+    _(
+        "De naam van de omgevingsvariabele begint met KT_FHIR_TOKEN_ en bevat alleen "
+        "hoofdletters, cijfers en '_'."
     ),
 )
 
@@ -32,6 +48,32 @@ class Domein(ContactFields):
     zorgaanbieder = models.CharField(_("zorgaanbieder"), max_length=200)
     fhir_base_url = models.URLField(_("FHIR base URL"), max_length=500)
     token_endpoint = models.URLField(_("token endpoint"), max_length=500)
+    fhir_auth = models.CharField(
+        _("authenticatie bij de FHIR-server"),
+        max_length=10,
+        choices=FhirAuth.choices,
+        default=FhirAuth.SMART,
+    )
+    portal_client_id = models.CharField(
+        _("client-Id van het portaal"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "De client-Id waarmee dit portaal zich bij dit domein aanmeldt (SMART backend "
+            "services: iss en sub van de client assertion)."
+        ),
+    )
+    fhir_auth_token_env = models.CharField(
+        _("omgevingsvariabele met het bearer-token"),
+        max_length=80,
+        blank=True,
+        validators=[token_env_validator],
+        help_text=_(
+            "Alleen bij een vast bearer-token: de náám van de omgevingsvariabele (bijvoorbeeld "
+            "KT_FHIR_TOKEN_GGZ_NOORD) waarin het token staat. Het token zelf staat nooit in "
+            "de database."
+        ),
+    )
     beheerders = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("domeinbeheerders"),
@@ -49,6 +91,15 @@ class Domein(ContactFields):
     def __str__(self) -> str:
         return self.naam
 
+    def fhir_auth_problem(self) -> str:
+        """Why this domain's FHIR auth is incomplete (Dutch), or ''. Checked by the admin
+        form; not in clean(), so a domeinbeheerder editing contact data is never blocked by it."""
+        if self.fhir_auth == FhirAuth.SMART and not self.portal_client_id.strip():
+            return _("Geef de client-Id van het portaal in dit domein op.")
+        if self.fhir_auth == FhirAuth.BEARER and not self.fhir_auth_token_env:
+            return _("Geef de naam van de omgevingsvariabele met het bearer-token op.")
+        return ""
+
 
 class InstantieStatus(models.TextChoices):
     ACTIEF = "actief", _("Actief")
@@ -62,6 +113,13 @@ INSTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
     InstantieStatus.IN_ONDERHOUD: frozenset({InstantieStatus.ACTIEF, InstantieStatus.AFGESLOTEN}),
     InstantieStatus.AFGESLOTEN: frozenset(),
 }
+
+
+class FhirStatus(models.TextChoices):
+    ONBEKEND = "onbekend", _("Onbekend")
+    WACHTEND = "wachtend", _("Wachtend")
+    GESYNCHRONISEERD = "gesynchroniseerd", _("Gesynchroniseerd")
+    MISLUKT = "mislukt", _("Mislukt")
 
 
 class Applicatieinstantie(models.Model):
@@ -91,6 +149,16 @@ class Applicatieinstantie(models.Model):
     )
     status_sinds = models.DateTimeField(_("status sinds"), default=timezone.now)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    # The KT2Device on the domain's FHIR server: written after commit, never inside a decision.
+    fhir_status = models.CharField(
+        _("FHIR-status"),
+        max_length=20,
+        choices=FhirStatus.choices,
+        default=FhirStatus.ONBEKEND,
+    )
+    fhir_version = models.CharField(_("Device-versie"), max_length=64, blank=True)
+    fhir_error = models.TextField(_("laatste FHIR-fout"), blank=True)
+    fhir_synced_at = models.DateTimeField(_("laatst gesynchroniseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("applicatieinstantie")

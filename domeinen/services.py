@@ -12,6 +12,7 @@ from applicaties.models import Applicatie
 from beheer.errors import ServiceError
 from beheer.forms_util import validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
+from domeinen.devices import queue_device_push
 from domeinen.mails import queue_instance_status_mails
 from domeinen.models import (
     INSTANCE_TRANSITIONS,
@@ -147,4 +148,5 @@ def change_instance_status(
     queue_instance_status_mails(
         instance=instance, old_status=old_status, new_status=new_status, reason=reason, by=by
     )
+    queue_device_push(instance)
     return instance

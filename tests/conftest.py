@@ -49,3 +49,10 @@ def applicatie(applicatiebeheerder):
 def _fast_password_hashing(settings):
     # PBKDF2 with production rounds makes every factory user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_fhir_push_after_commit(settings):
+    # Factory domains point at https://fhir.test.invalid: nothing may leave the machine.
+    # tests/fhir switch this on against a real loopback FHIR server.
+    settings.KT_FHIR_PUSH_AFTER_COMMIT = False

@@ -44,10 +44,12 @@ def queue_delivery(
     recipient: str = "",
     subject: str = "",
     dedupe_key: str | None = None,
+    try_now: bool = True,
 ) -> Delivery:
     """Insert a delivery in the current transaction and try it right after commit.
 
     With `dedupe_key`, a second call with the same key returns the first row unchanged.
+    With `try_now=False` only the worker delivers it.
     """
     try:
         with transaction.atomic():  # savepoint: a duplicate key leaves the caller's work intact
@@ -64,7 +66,8 @@ def queue_delivery(
             if existing is not None:
                 return existing
         raise
-    _try_after_commit(delivery.pk)
+    if try_now:
+        _try_after_commit(delivery.pk)
     return delivery
 
 

@@ -193,11 +193,11 @@ def test_outcome_of_an_expired_claim_does_not_overwrite_a_newer_one(handler):
 @pytest.mark.django_db
 def test_unknown_kind_is_retried_not_lost(settings):
     settings.OUTBOX_SEND_ON_COMMIT = False
-    delivery = queue_delivery(kind="fhir_device_push", payload={})
+    delivery = queue_delivery(kind="nog_niet_geregistreerd", payload={})
     process_due()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.WACHTEND
-    assert "fhir_device_push" in delivery.last_error
+    assert "nog_niet_geregistreerd" in delivery.last_error
 
 
 def test_registering_a_second_handler_for_a_kind_is_refused():

@@ -154,6 +154,8 @@ class Command(BaseCommand):
                     "omschrijving": omschrijving,
                     "fhir_base_url": f"{fhir_base}/api/v1/{naam}/fhir/r4/",
                     "token_endpoint": f"{fhir_base}/api/v1/{naam}/oauth2/token",
+                    # The local FHIR servers of `make run` (beheer.fhir.devserver) need no auth.
+                    "fhir_auth": "geen",
                     "contact_naam": f"Functioneel beheer {zorgaanbieder}",
                     "contact_email": f"beheer@{naam}.demo.koppeltaal.invalid",
                     "contact_telefoon": "+31 20 123 4567",
