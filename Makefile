@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Local defaults; anything set in the environment wins.
 LOCAL_ENV := DEBUG=$${DEBUG:-1} KT_OMGEVING=$${KT_OMGEVING:-lokaal}
+# The local demo: 2FA only for support (always required for staff), demo users keep the
+# public demo password. Shared environments keep the safe defaults (both on).
+DEMO_ENV := KT_2FA_REQUIRED=$${KT_2FA_REQUIRED:-0} KT_DEMO_FORCE_PASSWORD_CHANGE=$${KT_DEMO_FORCE_PASSWORD_CHANGE:-0}
 
 .PHONY: run test lint format bench clean
 
@@ -23,8 +26,8 @@ $(VENV)/.dev-installed: pyproject.toml
 
 run: $(VENV)/.installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py demo
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(LOCAL_ENV) $(DEMO_ENV) $(PY) manage.py demo
+	$(LOCAL_ENV) $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a
 # SECRET_KEY and without https redirects; pytest-django runs every test with DEBUG off.
