@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beheer.accounts import services
 from beheer.accounts.forms import AdminPasswordForm
 from beheer.accounts.models import User
-from beheer.accounts.selectors import locked_attempts
+from beheer.accounts.selectors import locked_usernames
 from beheer.admin_util import ConfirmForm, run_transition_view
 from beheer.errors import ServiceError
 
@@ -99,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                is_locked=Exists(locked_attempts().filter(username=Lower(OuterRef("username")))),
+                is_locked=Exists(locked_usernames().filter(username=Lower(OuterRef("username")))),
                 has_two_factor=Exists(
                     TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
                 ),

@@ -13,7 +13,6 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from beheer.accounts.selectors import has_two_factor
 
 LAST_ACTIVITY_KEY = "kt_last_activity"
+IDLE_LOGOUT_KEY = "kt_idle_logout"
 # Write the timestamp at most this often: no session write on every single request.
 ACTIVITY_RESOLUTION = 15
 
@@ -48,10 +48,8 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY)
             if last is not None and now - last > settings.KT_SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(
-                    request,
-                    _("U bent afgemeld omdat u een tijd niet actief was. Meld u opnieuw aan."),
-                )
+                # The login page says why (messages are not set up this early in the chain).
+                request.session[IDLE_LOGOUT_KEY] = True
             elif last is None or now - last >= ACTIVITY_RESOLUTION:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

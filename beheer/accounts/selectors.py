@@ -3,7 +3,7 @@
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,22 +12,31 @@ from beheer.accounts.backends import normalize_username
 from beheer.accounts.models import User
 
 
-def locked_attempts() -> QuerySet[AccessAttempt]:
-    """Axes records that lock a username now (failure limit reached, cool-off not yet over)."""
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+def locked_usernames() -> QuerySet:
+    """Normalised usernames that are locked now, as axes counts it: the failures of all rows
+    of a username (one row per IP address and user agent) add up; with a cool-off only
+    recent rows count."""
+    attempts = AccessAttempt.objects.exclude(username=None)
     cool_off = get_cool_off()
     if cool_off:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return attempts
+    return (
+        attempts.order_by()
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values("username")
+    )
 
 
 def locked_users() -> QuerySet[User]:
-    usernames = locked_attempts().values("username")
-    return User.objects.alias(username_lower=Lower("username")).filter(username_lower__in=usernames)
+    return User.objects.alias(username_lower=Lower("username")).filter(
+        username_lower__in=locked_usernames()
+    )
 
 
 def is_locked(*, user: User) -> bool:
-    return locked_attempts().filter(username=normalize_username(user.username)).exists()
+    return locked_usernames().filter(username=normalize_username(user.username)).exists()
 
 
 def has_two_factor(*, user: User) -> bool:

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 
 from beheer.accounts import forms, services
 from beheer.accounts.lockout import client_ip
+from beheer.accounts.middleware import IDLE_LOGOUT_KEY
 from beheer.accounts.selectors import has_two_factor
 from beheer.errors import ServiceError
 
@@ -35,6 +36,11 @@ class LoginView(auth_views.LoginView):
 
     form_class = forms.LoginForm
     template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["idle_logout"] = self.request.session.pop(IDLE_LOGOUT_KEY, False)
+        return context
 
 
 @never_cache
