@@ -148,6 +148,7 @@ KT_2FA_REQUIRED = env_bool("KT_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = f"KT Beheer ({KT_OMGEVING})"
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait: 1 s, 2 s, 4 s, ...
 OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # never show an authenticator's secret in the admin
 
 # A password link (invitation, reset by support, "wachtwoord vergeten") works once and for 24 h.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
