@@ -94,6 +94,18 @@ class UserAdmin(DjangoUserAdmin):
         # Accounts are deactivated, never deleted: history rows keep pointing at who acted.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Support may not take over a superuser (set its password, reset its 2FA) nor make one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser", "user_permissions")
+        return fields
+
     def get_queryset(self, request):
         return (
             super()
@@ -132,6 +144,12 @@ class UserAdmin(DjangoUserAdmin):
 
     def _run_for_each(self, request, queryset, service, done_message):
         done = 0
+        if not request.user.is_superuser:
+            for user in queryset.filter(is_superuser=True):
+                self.message_user(
+                    request, _("%(user)s: niet toegestaan.") % {"user": user}, messages.WARNING
+                )
+            queryset = queryset.filter(is_superuser=False)
         for user in queryset:
             try:
                 service(user_id=user.pk, by=request.user)

@@ -166,3 +166,32 @@ def test_support_resets_two_factor_of_a_user(support_client):
     url = reverse("admin:accounts_user_reset_two_factor", args=[dora.pk])
     assert support_client.post(url).status_code == 302
     assert not has_two_factor(user=dora)
+
+
+def test_support_cannot_take_over_a_superuser(support_client, mailoutbox):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    before = root.password
+    url = reverse("admin:auth_user_password_change", args=[root.pk])
+    response = support_client.post(
+        url, {"password1": "Overname-poging-123", "password2": "Overname-poging-123"}
+    )
+    assert response.status_code == 403
+    assert (
+        support_client.post(
+            reverse("admin:accounts_user_reset_password", args=[root.pk])
+        ).status_code
+        == 403
+    )
+    response = support_client.post(
+        CHANGELIST,
+        {"action": "reset_password_selected", "_selected_action": [root.pk]},
+        follow=True,
+    )
+    assert "niet toegestaan" in response.content.decode()
+    root.refresh_from_db()
+    assert root.password == before and mailoutbox == []
+
+
+def test_support_cannot_make_itself_superuser(support_client, support_user):
+    page = support_client.get(reverse("admin:accounts_user_change", args=[support_user.pk]))
+    assert 'name="is_superuser"' not in page.content.decode()

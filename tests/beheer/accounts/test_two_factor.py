@@ -156,3 +156,16 @@ def test_non_staff_without_device_reach_the_portal_when_2fa_is_not_required(clie
 
 def test_2fa_required_by_default(settings):
     assert settings.KT_2FA_REQUIRED is True
+
+
+def test_new_backup_codes_replace_the_old_ones(client):
+    dora = UserFactory(username="dora")
+    from beheer.accounts.services import regenerate_backup_codes
+
+    old = regenerate_backup_codes(user=dora)
+    login(client, dora)
+    response = client.post(SETUP, {"actie": "backupcodes"})
+    new = re.findall(r"<li><code>([a-z0-9]+)</code></li>", response.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    stored = set(StaticToken.objects.filter(device__user=dora).values_list("token", flat=True))
+    assert stored == set(new)
