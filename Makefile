@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Local defaults; anything set in the environment wins.
 LOCAL_ENV := DEBUG=$${DEBUG:-1} KT_OMGEVING=$${KT_OMGEVING:-lokaal}
+# The local demo: 2FA only for support (always required for staff), demo users keep the
+# public demo password. Shared environments keep the safe defaults (both on).
+DEMO_ENV := KT_2FA_REQUIRED=$${KT_2FA_REQUIRED:-0} KT_DEMO_FORCE_PASSWORD_CHANGE=$${KT_DEMO_FORCE_PASSWORD_CHANGE:-0}
 
 .PHONY: run test lint format bench clean
 
@@ -25,7 +28,7 @@ $(VENV)/.dev-installed: pyproject.toml
 # http://127.0.0.1:$(FHIR_PORT)/api/v1/<domein>/fhir/r4/, stopped when the portal stops.
 FHIR_PORT ?= 8090
 run: $(VENV)/.installed
-	FHIR_PORT=$(FHIR_PORT) scripts/run_local.sh
+	FHIR_PORT=$(FHIR_PORT) $(DEMO_ENV) scripts/run_local.sh
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a
 # SECRET_KEY and without https redirects; pytest-django runs every test with DEBUG off.

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from beheer import views
+from beheer.accounts import views as account_views
 from beheer.fhir import views as fhir_views
 
 admin.site.site_header = "KT Beheer — support"
@@ -12,12 +13,9 @@ admin.site.index_title = "Beheer van domeinen, applicaties en connecties"
 urlpatterns = [
     path("", views.start, name="start"),
     path("health/", views.health, name="health"),
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("beheer.accounts.urls")),
     path("admin/", admin.site.urls),
     path(".well-known/jwks.json", fhir_views.jwks, name="portal_jwks"),
 ]

@@ -1,13 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from beheer.accounts import services
+from beheer.accounts.forms import AdminPasswordForm
 from beheer.accounts.models import User
+from beheer.accounts.selectors import locked_usernames
+from beheer.admin_util import ConfirmForm, run_transition_view
+from beheer.errors import ServiceError
 
 
-class UserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+class UserCreationForm(forms.ModelForm):
+    """Support never types a password: the new user gets an invitation link by mail."""
+
+    class Meta:
         model = User
         fields = ("username", "email", "full_name", "phone")
 
@@ -17,16 +30,44 @@ class UserEditForm(UserChangeForm):
         model = User
 
 
+class LockedFilter(admin.SimpleListFilter):
+    title = _("geblokkeerd")
+    parameter_name = "geblokkeerd"
+
+    def lookups(self, request, model_admin):
+        return (("ja", _("Ja")), ("nee", _("Nee")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(is_locked=True)
+        if self.value() == "nee":
+            return queryset.filter(is_locked=False)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    list_display = ("username", "full_name", "email", "is_active", "is_staff", "last_login")
-    list_filter = ("is_active", "is_staff", "groups")
+    change_password_form = AdminPasswordForm
+    change_form_template = "admin/accounts/user/change_form.html"
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "is_active",
+        "is_staff",
+        "locked",
+        "two_factor",
+        "must_change_password",
+        "last_login",
+    )
+    list_filter = (LockedFilter, "is_active", "is_staff", "must_change_password", "groups")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
+    actions = ["unlock_selected", "reset_password_selected"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Persoonsgegevens"), {"fields": ("full_name", "email", "phone")}),
         (
             _("Rechten"),
@@ -39,20 +80,182 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "email",
-                    "full_name",
-                    "phone",
-                    "usable_password",
-                    "password1",
-                    "password2",
+                "description": _(
+                    "De gebruiker krijgt een e-mail met een link (24 uur geldig) om zelf een "
+                    "wachtwoord te kiezen."
                 ),
+                "fields": ("username", "email", "full_name", "phone"),
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "must_change_password")
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: history rows keep pointing at who acted.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # Support may not take over a superuser (set its password, reset its 2FA) nor make one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser", "user_permissions")
+        return fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                is_locked=Exists(locked_usernames().filter(username=Lower(OuterRef("username")))),
+                has_two_factor=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+                ),
+            )
+        )
+
+    @admin.display(description=_("geblokkeerd"), boolean=True, ordering="is_locked")
+    def locked(self, obj):
+        return obj.is_locked
+
+    @admin.display(description=_("2FA"), boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj):
+        return obj.has_two_factor
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.create_account(user=obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("Er is een uitnodiging gestuurd naar %(email)s.") % {"email": obj.email},
+            messages.SUCCESS,
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    # --- support actions -------------------------------------------------------------------
+
+    def _run_for_each(self, request, queryset, service, done_message):
+        done = 0
+        if not request.user.is_superuser:
+            for user in queryset.filter(is_superuser=True):
+                self.message_user(
+                    request, _("%(user)s: niet toegestaan.") % {"user": user}, messages.WARNING
+                )
+            queryset = queryset.filter(is_superuser=False)
+        for user in queryset:
+            try:
+                service(user_id=user.pk, by=request.user)
+            except ServiceError as exc:
+                self.message_user(request, f"{user.username}: {exc.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Account deblokkeren"), permissions=["change"])
+    def unlock_selected(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            services.unlock_account,
+            lambda n: (
+                ngettext(
+                    "%(n)d account gedeblokkeerd; de gebruiker is gemaild.",
+                    "%(n)d accounts gedeblokkeerd; de gebruikers zijn gemaild.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Wachtwoord resetten"), permissions=["change"])
+    def reset_password_selected(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            services.reset_password,
+            lambda n: (
+                ngettext(
+                    "Wachtwoord van %(n)d account gereset; er is een link gemaild.",
+                    "Wachtwoorden van %(n)d accounts gereset; er zijn links gemaild.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/deblokkeren/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="accounts_user_unlock",
+            ),
+            path(
+                "<int:pk>/wachtwoord-resetten/",
+                self.admin_site.admin_view(self.reset_password_view),
+                name="accounts_user_reset_password",
+            ),
+            path(
+                "<int:pk>/tweestapsverificatie-resetten/",
+                self.admin_site.admin_view(self.reset_two_factor_view),
+                name="accounts_user_reset_two_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _service_view(self, request, pk, *, service, title, success_message):
+        user = self.get_object(request, str(pk))
+        if user is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        return run_transition_view(
+            self,
+            request,
+            user,
+            title=title,
+            form_class=ConfirmForm,
+            perform=lambda data: service(user_id=user.pk, by=request.user),
+            success_message=success_message,
+            submit_label=title,
+        )
+
+    def unlock_view(self, request, pk):
+        return self._service_view(
+            request,
+            pk,
+            service=services.unlock_account,
+            title=_("Account deblokkeren"),
+            success_message=_("Het account is gedeblokkeerd; de gebruiker is gemaild."),
+        )
+
+    def reset_password_view(self, request, pk):
+        return self._service_view(
+            request,
+            pk,
+            service=services.reset_password,
+            title=_("Wachtwoord resetten"),
+            success_message=_(
+                "Het wachtwoord werkt niet meer; de gebruiker heeft een link (24 uur geldig) "
+                "gemaild gekregen om een nieuw wachtwoord te kiezen."
+            ),
+        )
+
+    def reset_two_factor_view(self, request, pk):
+        return self._service_view(
+            request,
+            pk,
+            service=services.reset_two_factor,
+            title=_("Tweestapsverificatie resetten"),
+            success_message=_(
+                "De authenticator en back-upcodes zijn verwijderd; de gebruiker stelt bij de "
+                "volgende aanmelding opnieuw tweestapsverificatie in."
+            ),
+        )

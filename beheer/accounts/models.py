@@ -19,6 +19,14 @@ class User(AbstractUser):
     full_name = models.CharField(_("volledige naam"), max_length=200, blank=True)
     email = models.EmailField(_("e-mailadres"))
     phone = models.CharField(_("telefoonnummer"), max_length=40, blank=True)
+    must_change_password = models.BooleanField(
+        _("moet wachtwoord wijzigen"),
+        default=False,
+        help_text=_(
+            "Het wachtwoord is door iemand anders ingesteld: bij de volgende aanmelding moet "
+            "de gebruiker eerst een eigen wachtwoord kiezen."
+        ),
+    )
 
     objects = UserManager()
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from connectieaanvragen.models import Connectieaanvraag
 from domeinen.models import Applicatieinstantie
+from tests.auth_helpers import login
 from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,
@@ -46,8 +47,7 @@ def _count_queries(client, url):
 
 @pytest.fixture
 def support_client(client, support_user):
-    client.force_login(support_user)
-    return client
+    return login(client, support_user)
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
@@ -196,7 +196,7 @@ def test_admin_files_a_request_through_the_service(support_client, applicatie, d
 
 
 def test_non_staff_user_cannot_reach_the_admin(client, domeinbeheerder):
-    client.force_login(domeinbeheerder)
+    login(client, domeinbeheerder)
     response = client.get(reverse("admin:domeinen_domein_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

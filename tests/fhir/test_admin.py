@@ -8,6 +8,7 @@ from django.urls import reverse
 from applicaties.models import Applicatie
 from connectieaanvragen.services import accept_request
 from domeinen.models import Applicatieinstantie, Domein, FhirStatus
+from tests.auth_helpers import login
 from tests.factories import ApplicatieFactory, UserFactory, make_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def support_client(client, superuser):
-    client.force_login(superuser)
+    login(client, superuser)
     return client
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from beheer.outbox.models import Delivery, DeliveryStatus
 from beheer.outbox.services import queue_delivery, queue_email
+from tests.auth_helpers import login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ CHANGELIST = reverse("admin:outbox_delivery_changelist")
 @pytest.fixture
 def support_client(client, support_user, settings):
     settings.OUTBOX_SEND_ON_COMMIT = False
-    client.force_login(support_user)
+    login(client, support_user)
     return client
 
 
@@ -91,5 +92,5 @@ def test_detail_is_read_only_and_hides_the_payload(support_client):
 
 
 def test_staff_without_the_support_role_cannot_see_deliveries(client):
-    client.force_login(UserFactory(is_staff=True))
+    login(client, UserFactory(is_staff=True))
     assert client.get(CHANGELIST).status_code == 403

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP
+from beheer.env import env_bool
 from connectieaanvragen.models import Connectieaanvraag
 from connectieaanvragen.services import accept_request, file_request, refuse_request
 from domeinen.models import Domein, InstantieStatus
@@ -122,6 +123,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (wachtwoord voor allemaal: {password}):")
         for username, full_name, role, _staff in USERS:
             self.stdout.write(f"  {username:<8} {full_name:<18} {role}")
+        if env_bool("KT_DEMO_FORCE_PASSWORD_CHANGE", True):
+            self.stdout.write(
+                "Bij de eerste aanmelding kiest elke demogebruiker een eigen wachtwoord."
+            )
+        self.stdout.write(
+            "Support (en iedereen, zolang KT_2FA_REQUIRED aan staat) stelt na het wachtwoord "
+            "tweestapsverificatie in: scan de QR-code op /account/tweestapsverificatie/ met een "
+            "authenticator-app (of voer de getoonde sleutel in) en vul de code in."
+        )
 
     def _users(self, password):
         User = get_user_model()
@@ -138,6 +148,9 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(password)
+                # The demo password is public: whoever logs in first must choose their own,
+                # unless a local demo switches that off (make run: KT_DEMO_FORCE_PASSWORD_CHANGE=0).
+                user.must_change_password = env_bool("KT_DEMO_FORCE_PASSWORD_CHANGE", True)
                 user.save()
             if staff:
                 user.groups.add(support_group)

@@ -1,0 +1,71 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from beheer.accounts import services
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form with one message for every failure: it never tells which part was
+    wrong, nor whether the account exists."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Deze combinatie van gebruikersnaam en wachtwoord is onbekend. "
+            "Na te veel pogingen wordt de gebruikersnaam geblokkeerd."
+        ),
+        "inactive": _(
+            "Deze combinatie van gebruikersnaam en wachtwoord is onbekend. "
+            "Na te veel pogingen wordt de gebruikersnaam geblokkeerd."
+        ),
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip()
+
+
+class OwnPasswordMixin:
+    """Saving goes through the service, which also clears the forced-change flag."""
+
+    def save(self, commit=True):
+        return services.set_own_password(
+            user_id=self.user.pk, password=self.cleaned_data["new_password1"]
+        )
+
+
+class PasswordChangeForm(OwnPasswordMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(OwnPasswordMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordForgottenForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Gebruikersnaam of e-mailadres"),
+        max_length=254,
+        error_messages={"required": _("Vul uw gebruikersnaam of e-mailadres in.")},
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        error_messages={"required": _("Vul de code in.")},
+    )
+
+
+class AdminPasswordForm(auth_forms.AdminPasswordChangeForm):
+    """Support types a password in the admin: it works once, then the user must change it."""
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("set_usable_password", True) is False:
+            return super().save(commit=commit)
+        return services.set_password_by_other(
+            user_id=self.user.pk, password=self.cleaned_data["password1"]
+        )

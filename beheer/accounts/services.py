@@ -1,0 +1,275 @@
+"""Writes on accounts: lockout, passwords and two-factor devices.
+
+Views, the support admin and commands call these functions and never change an account
+themselves. Each runs in one transaction; mails leave after commit (beheer.accounts.mails).
+"""
+
+import logging
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from beheer.accounts import mails
+from beheer.accounts.backends import normalize_username
+from beheer.accounts.models import User
+from beheer.accounts.selectors import is_locked
+from beheer.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+BACKUP_CODE_COUNT = 10
+
+
+def password_link(*, user: User) -> str:
+    """An absolute one-time link to choose a password.
+
+    Django's token generator signs the user's password hash and last login: the token dies as
+    soon as a password is set, and after PASSWORD_RESET_TIMEOUT seconds (24 h).
+    """
+    path = reverse(
+        "accounts:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.KT_BASE_URL}{path}"
+
+
+def _lock_user(user_id: int) -> User:
+    try:
+        return User.objects.select_for_update().get(pk=user_id)
+    except User.DoesNotExist as exc:
+        raise ServiceError(_("Deze gebruiker bestaat niet."), code="not_found") from exc
+
+
+def _lift_lock(user: User) -> int:
+    deleted, _rows = AccessAttempt.objects.filter(
+        username=normalize_username(user.username)
+    ).delete()
+    return deleted
+
+
+# --- support --------------------------------------------------------------------------------
+
+
+def unlock_account(*, user_id: int, by: User) -> User:
+    """Lift the lockout on a username and tell its owner by mail."""
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        if not is_locked(user=user):
+            raise ServiceError(
+                _("Het account %(username)s is niet geblokkeerd.") % {"username": user.username},
+                code="not_locked",
+            )
+        _lift_lock(user)
+        mails.queue_unlock_mail(user=user)
+    log.info("account %s unlocked by %s", user.pk, by.pk)
+    return user
+
+
+def reset_password(*, user_id: int, by: User) -> User:
+    """Support resets a password: the old one stops working, a one-time link goes to the user.
+
+    The user must choose a new password; the lock on the username is lifted as well, since
+    support acted on a request from the account's owner.
+    """
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        if not user.email:
+            raise ServiceError(
+                _("Deze gebruiker heeft geen e-mailadres; vul dat eerst in."), code="no_email"
+            )
+        user.set_unusable_password()
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        _lift_lock(user)
+        mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=False)
+    log.info("password of account %s reset by %s", user.pk, by.pk)
+    return user
+
+
+def create_account(*, user: User, by: User) -> User:
+    """Save a new account (validated by the caller's form) without a password and invite it.
+
+    Support never types a password: the user chooses one through the mailed link.
+    """
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.must_change_password = True
+        user.save()
+        mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=True)
+    log.info("account %s created by %s", user.pk, by.pk)
+    return user
+
+
+def set_password_by_other(*, user_id: int, password: str) -> User:
+    """A password typed by someone else (support, a script): the user must change it."""
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+def reset_two_factor(*, user_id: int, by: User) -> User:
+    """Remove a user's authenticator and backup codes (a lost phone); they enroll again."""
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    log.info("two-factor devices of account %s removed by %s", user.pk, by.pk)
+    return user
+
+
+# --- the user themselves ------------------------------------------------------------------------
+
+
+def set_own_password(*, user_id: int, password: str) -> User:
+    """The user chose this password (change form or one-time link): no forced change any more.
+
+    The caller validates the password (Django's validators, in the form). Setting it changes
+    the session auth hash, which ends every other session of this user.
+    """
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+def request_password_link(*, identifier: str, client_ip: str | None) -> None:
+    """ "Wachtwoord vergeten": mail a one-time link to the KNOWN address of the account(s)
+    named by username or e-mail address.
+
+    Answers the same (nothing) whether or not an account matched, and does the same work
+    either way: the lookup and a token are always made. Throttled per client address.
+    """
+    key = f"kt-password-forgotten:{client_ip or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > settings.KT_PASSWORD_FORGOTTEN_LIMIT:
+        raise ServiceError(
+            _("Te veel aanvragen. Probeer het over een uur opnieuw."), code="throttled"
+        )
+    value = identifier.strip()
+    with transaction.atomic():
+        users = list(
+            User.objects.filter(is_active=True)
+            .filter(Q(username__iexact=value) | Q(email__iexact=value))
+            .exclude(email="")
+        )
+        if not users:
+            default_token_generator.make_token(User(pk=0, password="!"))
+        for user in users:
+            mails.queue_password_link_mail(
+                user=user, link=password_link(user=user), invitation=False
+            )
+
+
+# --- two-factor -----------------------------------------------------------------------------
+
+
+def start_totp_enrollment(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator to show as a QR code; the same one until confirmed."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=_("Authenticator-app"), confirmed=False
+            )
+    return device
+
+
+def confirm_totp(*, user: User, device_id: int, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator with a code it shows; returns it and fresh backup codes.
+
+    Wrong codes are throttled by django-otp (each failure doubles the wait).
+    """
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, pk=device_id, confirmed=False)
+            .first()
+        )
+        if device is None:
+            raise ServiceError(_("Begin opnieuw met instellen."), code="not_found")
+        allowed, _data = device.verify_is_allowed()
+        if not allowed:
+            raise ServiceError(
+                _("Te veel onjuiste codes. Wacht even en probeer het opnieuw."), code="throttled"
+            )
+        if not device.verify_token(token.strip().replace(" ", "")):
+            raise ServiceError(_("Deze code klopt niet. Probeer het opnieuw."), code="invalid")
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_backup_codes(user)
+    log.info("account %s enrolled an authenticator", user.pk)
+    return device, codes
+
+
+def regenerate_backup_codes(*, user: User) -> list[str]:
+    with transaction.atomic():
+        return _new_backup_codes(user)
+
+
+def _new_backup_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Back-upcodes"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def verify_second_factor(*, user: User, token: str):
+    """Check a login code against the user's authenticator, then their backup codes.
+
+    Returns the device that accepted it. Every device throttles wrong codes itself; while one
+    is throttled, even the right code is refused.
+    """
+    token = token.strip().replace(" ", "").lower()
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) + list(
+        StaticDevice.objects.filter(user=user, confirmed=True)
+    )
+    if not devices:
+        raise ServiceError(_("Er is geen tweestapsverificatie ingesteld."), code="no_device")
+    throttled = False
+    is_app_code = token.isdigit() and len(token) == 6
+    for device in devices:
+        if is_app_code != isinstance(device, TOTPDevice):
+            continue  # app codes are six digits, backup codes eight letters and digits
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            allowed, _data = locked.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if locked.verify_token(token):
+                return locked
+    if throttled:
+        raise ServiceError(
+            _("Te veel onjuiste codes. Wacht even en probeer het opnieuw."), code="throttled"
+        )
+    raise ServiceError(_("Deze code klopt niet. Probeer het opnieuw."), code="invalid")
