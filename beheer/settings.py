@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "applicaties",
     "domeinen",
     "connectieaanvragen",
+    "rollen",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "beheer.api",
 ]
 
 MIDDLEWARE = [
