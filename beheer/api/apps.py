@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "beheer.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self):
+        from beheer.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
