@@ -31,6 +31,20 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 
 @pytest.fixture(autouse=True)
+def _keep_the_test_transactions_connection():
+    """The real WSGI handler closes the database connection after each request, which would
+    end the test's transaction (PostgreSQL); Django's own test client disconnects it likewise."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _generous_rate_limits(settings):
     settings.KT_API_RATE_TOKEN = "100000/min"
     settings.KT_API_RATE_DOMEINSLEUTEL = "100000/min"
