@@ -147,3 +147,23 @@ def test_session_get_lists_own_domains(world):
     browser.force_login(world.daan)
     names = [d["naam"] for d in browser.get("/api/v1/domeinen/").json()["results"]]
     assert names == ["domein-b"]
+
+
+def test_interactive_docs_use_local_static_files_only(client, world):
+    from django.contrib.staticfiles import finders
+
+    for url in ("/api/v1/docs/", "/api/v1/redoc/"):
+        page = client.get(url).content.decode()
+        assert "/static/drf_spectacular_sidecar/" in page, url
+        assert "cdn" not in page.lower()
+        assert 'src="http' not in page and 'href="http' not in page
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+
+
+def test_schema_documents_problem_responses_and_both_credentials(client, world):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["openapi"].startswith("3.")
+    assert {"bearerAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+    clients = schema["paths"]["/api/v1/domeinen/{domein}/clients/"]["get"]
+    assert "application/problem+json" in clients["responses"]["404"]["content"]
