@@ -138,3 +138,13 @@ def test_admin_refuses_granted_without_applications(client, support_user):
     assert response.status_code == 200
     assert "minstens één toegestane applicatie" in response.content.decode()
     assert not Rol.objects.filter(naam="Leeg").exists()
+
+
+def test_model_validation_refuses_renaming_a_role_in_use(applicatie, domein):
+    from django.core.exceptions import ValidationError
+
+    rol = make_instance(applicatie=applicatie, domein=domein).rol
+    rol.naam = "Anders"
+    with pytest.raises(ValidationError) as err:
+        rol.full_clean()
+    assert "kan niet meer wijzigen" in str(err.value)

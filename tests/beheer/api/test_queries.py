@@ -60,3 +60,43 @@ def test_list_query_count_is_flat(client, world, caller, url):
     assert large <= 12
     if url != "/api/v1/tokens/":  # tokens do not grow with the data
         assert large_count > small_count
+
+
+def test_instance_detail_query_count_stays_flat_as_history_grows(client, world):
+    from domeinen.services import change_instance_role, change_instance_status
+
+    url = f"/api/v1/instanties/{world.inst_xa.client_id}/"
+    client.get(url, **auth(world, "support"))
+    before, _ = _detail_count(client, world, "support", url)
+    for _round in range(3):
+        for status in ("in_onderhoud", "actief"):
+            change_instance_status(
+                instance_id=world.inst_xa.pk, new_status=status, reason="r", by=world.dora
+            )
+        for naam in ("EPD", "eHealth module"):
+            change_instance_role(
+                instance_id=world.inst_xa.pk,
+                rol_id=Rol.objects.get(naam=naam).pk,
+                reason="r",
+                by=world.dora,
+            )
+    after, body = _detail_count(client, world, "support", url)
+    assert len(body["historie"]) == 13
+    assert after == before
+
+
+def test_client_detail_query_count_stays_flat_as_grants_grow(client, world):
+    url = f"/api/v1/domeinen/domein-a/clients/{world.inst_xa.client_id}"
+    _grow(world, 1)
+    client.get(url, **auth(world, "key_a"))
+    before, _ = _detail_count(client, world, "key_a", url)
+    _grow(world, 5)
+    after, _ = _detail_count(client, world, "key_a", url)
+    assert after == before
+
+
+def _detail_count(client, world, caller, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **auth(world, caller))
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries), response.json()
