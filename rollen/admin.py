@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from rollen.models import Bereik, Rol, Rolpermissie, Standaardrol
@@ -58,10 +59,17 @@ class StandaardrolInline(_RoleRowsInline):
 
 @admin.register(Rol)
 class RolAdmin(admin.ModelAdmin):
-    list_display = ("naam", "omschrijving", "gewijzigd_op")
+    list_display = ("naam", "omschrijving", "aantal_instanties", "gewijzigd_op")
     search_fields = ("naam", "omschrijving")
     inlines = (RolpermissieInline, StandaardrolInline)
     readonly_fields = ("aangemaakt_op", "gewijzigd_op")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_instanties=Count("instanties"))
+
+    @admin.display(description=_("applicatieinstanties"), ordering="_instanties")
+    def aantal_instanties(self, obj):
+        return obj._instanties
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

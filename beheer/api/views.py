@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -352,6 +352,13 @@ class TokenViewSet(
         )
 
     def create(self, request, *args, **kwargs):
+        if request.auth is not None:
+            # A token must not mint tokens (e.g. one without expiry from one with): new
+            # credentials need a real login, with whatever the login demands (2FA).
+            raise PermissionDenied(
+                "Maak een persoonlijk token aan terwijl u bent ingelogd in het portaal, "
+                "niet met een ander token."
+            )
         data = _valid(s.TokenInSerializer, request)
         row, token = create_personal_token(
             gebruiker=request.user,

@@ -15,13 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_user_makes_a_token_over_the_api_and_sees_it_once(client, world):
-    response = client.post(
-        "/api/v1/tokens/",
-        {"naam": "script"},
-        content_type="application/json",
-        **auth(world, "anna"),
-    )
-    assert response.status_code == 201
+    client.force_login(world.anna)  # logged in to the portal (session)
+    response = client.post("/api/v1/tokens/", {"naam": "script"}, content_type="application/json")
+    assert response.status_code == 201, response.content
     assert response["Cache-Control"] == "no-store"
     secret = response.json()["token"]
     assert secret.startswith("ktp_")
@@ -30,6 +26,18 @@ def test_user_makes_a_token_over_the_api_and_sees_it_once(client, world):
     assert secret not in str(listed)
     row = PersoonlijkToken.objects.get(pk=response.json()["id"])
     assert row.gebruiker == world.anna and row.sleutel_hash != secret
+
+
+def test_a_token_cannot_make_another_token(client, world):
+    response = client.post(
+        "/api/v1/tokens/",
+        {"naam": "script"},
+        content_type="application/json",
+        **auth(world, "anna"),
+    )
+    assert response.status_code == 403
+    assert "ingelogd in het portaal" in response.json()["detail"]
+    assert PersoonlijkToken.objects.filter(gebruiker=world.anna).count() == 1
 
 
 def test_user_revokes_own_token_but_not_anothers(client, world):
@@ -119,3 +127,35 @@ def test_a_domeinbeheerder_cannot_reach_the_key_admin(client, world):
     client.force_login(world.dora)
     response = client.get(reverse("admin:api_domeinapisleutel_add"))
     assert response.status_code == 302  # to the admin login: not staff
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:api_domeinapisleutel_changelist",
+        "admin:api_persoonlijktoken_changelist",
+        "admin:rollen_rol_changelist",
+    ],
+)
+def test_support_changelists_have_flat_query_counts(client, world, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beheer.api.services import create_domain_key
+    from rollen.models import Rol
+
+    client.force_login(world.support)
+    url = reverse(name)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)
+    small = count()
+    for i in range(5):
+        create_domain_key(domein_id=world.dom_a.pk, naam=f"extra {i}", by=world.support)
+        create_personal_token(gebruiker=world.dora, naam=f"extra {i}", by=world.support)
+        Rol.objects.create(naam=f"Extra {i}")
+    assert count() == small
