@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rollen",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "beheer.api",
 ]
 
 MIDDLEWARE = [
@@ -268,4 +273,51 @@ LOGGING = {
         # axes logs every successful login at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
     },
+}
+
+# --- REST API (/api/v1/) --------------------------------------------------------------------
+# Rate limits per credential, e.g. "1200/min": an authorization server asks per token request.
+KT_API_RATE_DOMEINSLEUTEL = env_str("KT_API_RATE_DOMEINSLEUTEL", "1200/min")
+KT_API_RATE_TOKEN = env_str("KT_API_RATE_TOKEN", "300/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "beheer.api.authentication.BearerTokenAuthentication",
+        "beheer.api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["beheer.api.permissions.IsBeheerder"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "beheer.api.throttling.DomainKeyThrottle",
+        "beheer.api.throttling.PersonalTokenThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "beheer.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "beheer.api.exceptions.problem_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KT Beheer API",
+    "DESCRIPTION": (
+        "API van de Koppeltaal 2.0 beheerapplicatie: clients per domein voor autorisatieservers "
+        "(API-sleutel van het domein) en domeinen, applicaties, instanties en connectieaanvragen "
+        "voor beheerders (sessie of persoonlijk token). Fouten zijn RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "InstantieStatusEnum": "domeinen.models.InstantieStatus",
+        "AanvraagStatusEnum": "connectieaanvragen.models.AanvraagStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "beheer.api.schema.add_problem_responses",
+    ],
 }

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("beheer.accounts.urls")),
     path("admin/", admin.site.urls),
     path(".well-known/jwks.json", fhir_views.jwks, name="portal_jwks"),
+    path("api/", include("beheer.api.urls")),
 ]

@@ -9,11 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applicaties.models import Applicatie
-from beheer.admin_util import ConfirmForm, ReasonForm, run_transition_view
+from beheer.admin_util import ReasonForm, run_transition_view
 from beheer.errors import ServiceError
 from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, Connectieaanvraag
 from connectieaanvragen.services import accept_request, file_request, refuse_request
 from domeinen.models import Domein
+from rollen.models import Rol
+
+
+class AcceptForm(forms.Form):
+    rol = forms.ModelChoiceField(
+        label=_("Rol"),
+        queryset=Rol.objects.all(),
+        required=False,
+        empty_label=_("Standaardrol voor de soort applicatie"),
+        help_text=_("Wat de applicatieinstantie in het domein mag; later te wijzigen."),
+    )
 
 
 class AanvraagHistorieInline(admin.TabularInline):
@@ -185,8 +196,12 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
             request,
             aanvraag,
             title=_("Connectieaanvraag accepteren"),
-            form_class=ConfirmForm,
-            perform=lambda data: accept_request(request_id=aanvraag.pk, by=request.user),
+            form_class=AcceptForm,
+            perform=lambda data: accept_request(
+                request_id=aanvraag.pk,
+                by=request.user,
+                rol_id=data["rol"].pk if data.get("rol") else None,
+            ),
             success_message=_("De connectieaanvraag is geaccepteerd."),
             submit_label=_("Accepteren"),
         )

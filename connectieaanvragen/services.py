@@ -131,9 +131,10 @@ def file_request(
 
 
 @transaction.atomic
-def accept_request(*, request_id: int, by) -> Connectieaanvraag:
+def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connectieaanvraag:
     """Accept: the request becomes geaccepteerd and an active instance is born with a new
-    client_id, in one transaction."""
+    client_id and a role, in one transaction. Without `rol_id` the instance gets the default
+    role of the application's kind (rollen.Standaardrol)."""
     aanvraag = _get_locked_request(request_id)
     _require_decider(user=by, aanvraag=aanvraag)
     _require_transition(aanvraag, AanvraagStatus.GEACCEPTEERD)
@@ -144,6 +145,7 @@ def accept_request(*, request_id: int, by) -> Connectieaanvraag:
         redirect_uris=aanvraag.redirect_uris,
         by=by,
         reason=f"Connectieaanvraag {aanvraag.pk} geaccepteerd.",
+        rol_id=rol_id,
     )
     now = timezone.now()
     aanvraag.status = AanvraagStatus.GEACCEPTEERD

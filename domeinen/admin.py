@@ -4,11 +4,25 @@ from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from beheer.admin_util import ConfirmForm, StatusReasonForm, run_transition_view
+from beheer.admin_util import ConfirmForm, ReasonForm, StatusReasonForm, run_transition_view
 from beheer.errors import ServiceError
 from domeinen.devices import request_device_sync
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
-from domeinen.services import change_instance_status
+from domeinen.services import change_instance_role, change_instance_status
+from rollen.models import Rol
+
+
+class RoleReasonForm(ReasonForm):
+    field_order = ["rol", "reden"]
+
+    def __init__(self, *args, current_rol_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rol"] = forms.ModelChoiceField(
+            label=_("Nieuwe rol"),
+            queryset=Rol.objects.exclude(pk=current_rol_id),
+            error_messages={"required": _("Kies de nieuwe rol.")},
+        )
+        self.order_fields(self.field_order)
 
 
 class DomeinAdminForm(forms.ModelForm):
@@ -83,14 +97,14 @@ class DomeinAdmin(admin.ModelAdmin):
 
 class InstantieHistorieInline(admin.TabularInline):
     model = InstantieStatuswijziging
-    fields = ("op", "door", "van_status", "naar_status", "reden")
+    fields = ("op", "door", "soort", "van_status", "naar_status", "van_rol", "naar_rol", "reden")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("door")
+        return super().get_queryset(request).select_related("door", "van_rol", "naar_rol")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -101,10 +115,18 @@ class InstantieHistorieInline(admin.TabularInline):
 
 @admin.register(Applicatieinstantie)
 class ApplicatieinstantieAdmin(admin.ModelAdmin):
-    list_display = ("client_id", "applicatie", "domein", "status", "status_sinds", "fhir_status")
-    list_filter = ("status", "fhir_status", "domein")
+    list_display = (
+        "client_id",
+        "applicatie",
+        "domein",
+        "status",
+        "rol",
+        "status_sinds",
+        "fhir_status",
+    )
+    list_filter = ("status", "fhir_status", "rol", "domein")
     actions = ("resync_devices",)
-    list_select_related = ("applicatie", "domein")
+    list_select_related = ("applicatie", "domein", "rol")
     search_fields = ("=client_id", "applicatie__naam", "domein__naam")
     show_full_result_count = False
     inlines = (InstantieHistorieInline,)
@@ -114,6 +136,7 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
         "domein",
         "status",
         "status_sinds",
+        "rol",
         "jwks_uri",
         "redirect_uris",
         "aangemaakt_op",
@@ -160,6 +183,11 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.fhir_sync_view),
                 name="domeinen_applicatieinstantie_fhir_sync",
             ),
+            path(
+                "<int:pk>/rol/",
+                self.admin_site.admin_view(self.role_view),
+                name="domeinen_applicatieinstantie_rol",
+            ),
             *super().get_urls(),
         ]
 
@@ -204,4 +232,29 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
                 "Het Device is opnieuw aangeboden aan de FHIR-server; zie de FHIR-status."
             ),
             submit_label=_("Opnieuw synchroniseren"),
+        )
+
+    def role_view(self, request, pk):
+        instance = self.get_object(request, str(pk))
+        if instance is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+
+        def perform(data):
+            change_instance_role(
+                instance_id=instance.pk,
+                rol_id=data["rol"].pk,
+                reason=data["reden"],
+                by=request.user,
+            )
+
+        return run_transition_view(
+            self,
+            request,
+            instance,
+            title=_("Rol wijzigen"),
+            form_class=RoleReasonForm,
+            form_kwargs={"current_rol_id": instance.rol_id},
+            perform=perform,
+            success_message=_("De rol is gewijzigd."),
+            submit_label=_("Rol wijzigen"),
         )

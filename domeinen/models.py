@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from applicaties.models import Applicatie
 from beheer.fhir.auth import AUTH_BEARER, AUTH_NONE, AUTH_SMART, TOKEN_ENV_RE
 from beheer.models_common import ContactFields
+from rollen.models import Rol
 
 domein_naam_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
@@ -159,6 +160,13 @@ class Applicatieinstantie(models.Model):
     fhir_version = models.CharField(_("Device-versie"), max_length=64, blank=True)
     fhir_error = models.TextField(_("laatste FHIR-fout"), blank=True)
     fhir_synced_at = models.DateTimeField(_("laatst gesynchroniseerd op"), null=True, blank=True)
+    # What the instance may do on the domain's FHIR server (scopes from the authorization server).
+    rol = models.ForeignKey(
+        Rol,
+        verbose_name=_("rol"),
+        on_delete=models.PROTECT,
+        related_name="instanties",
+    )
 
     class Meta:
         verbose_name = _("applicatieinstantie")
@@ -196,8 +204,18 @@ class Applicatieinstantie(models.Model):
         return [s for s in InstantieStatus.values if s in INSTANCE_TRANSITIONS[self.status]]
 
 
+class WijzigingSoort(models.TextChoices):
+    STATUS = "status", _("Status")
+    ROL = "rol", _("Rol")
+
+
 class InstantieStatuswijziging(models.Model):
-    """One change of an instance's status: who, when, from, to, and why."""
+    """One change of an instance: who, when, from, to, and why.
+
+    Most rows are status moves (`soort` = status). A role change (`soort` = rol) keeps the
+    status unchanged (van = naar) and records van_rol/naar_rol. The row that records the
+    birth of an instance carries its first role in naar_rol.
+    """
 
     instantie = models.ForeignKey(
         Applicatieinstantie,
@@ -218,6 +236,28 @@ class InstantieStatuswijziging(models.Model):
     )
     naar_status = models.CharField(_("naar"), max_length=20, choices=InstantieStatus.choices)
     reden = models.TextField(_("reden"))
+    soort = models.CharField(
+        _("soort wijziging"),
+        max_length=10,
+        choices=WijzigingSoort.choices,
+        default=WijzigingSoort.STATUS,
+    )
+    van_rol = models.ForeignKey(
+        Rol,
+        verbose_name=_("van rol"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    naar_rol = models.ForeignKey(
+        Rol,
+        verbose_name=_("naar rol"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("statuswijziging applicatieinstantie")
@@ -225,4 +265,6 @@ class InstantieStatuswijziging(models.Model):
         ordering = ["-op", "-id"]
 
     def __str__(self) -> str:
+        if self.soort == WijzigingSoort.ROL:
+            return f"rol {self.van_rol or '—'} → {self.naar_rol}"
         return f"{self.van_status or '—'} → {self.naar_status}"

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus
+from rollen.scopes import Permission, render_scopes
 
 
 def domains_for_user(*, user) -> QuerySet[Domein]:
@@ -63,3 +64,53 @@ def non_closed_instance_exists(*, applicatie_id: int, domein_id: int) -> bool:
         .exclude(status=InstantieStatus.AFGESLOTEN)
         .exists()
     )
+
+
+# --- roles and SMART scopes -----------------------------------------------------------------
+
+
+def with_role_permissions(qs: QuerySet[Applicatieinstantie]) -> QuerySet[Applicatieinstantie]:
+    """Prefetch what scope rendering needs: the role, its permissions and granted applications."""
+    return qs.select_related("rol").prefetch_related("rol__permissies__toegestane_applicaties")
+
+
+def granted_device_index(instances) -> dict[tuple[int, int], list[str]]:
+    """(domein_id, applicatie_id) -> client_ids, for every GRANTED application of the given
+    instances' roles, in those instances' domains. One query, whatever the number of instances.
+
+    Instances of any status count: resources keep the resource-origin of the Device that made
+    them, also after that instance was closed and the application re-admitted with a new id.
+    Expects `with_role_permissions` prefetches.
+    """
+    domain_ids: set[int] = set()
+    app_ids: set[int] = set()
+    for instance in instances:
+        for perm in instance.rol.permissies.all():
+            granted = [a.pk for a in perm.toegestane_applicaties.all()]
+            if granted:
+                domain_ids.add(instance.domein_id)
+                app_ids.update(granted)
+    if not app_ids:
+        return {}
+    index: dict[tuple[int, int], list[str]] = {}
+    rows = Applicatieinstantie.objects.filter(
+        domein_id__in=domain_ids, applicatie_id__in=app_ids
+    ).values_list("domein_id", "applicatie_id", "client_id")
+    for domein_id, applicatie_id, client_id in rows.order_by("aangemaakt_op", "id"):
+        index.setdefault((domein_id, applicatie_id), []).append(str(client_id))
+    return index
+
+
+def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
+    """The SMART scopes of an instance's role (see rollen.scopes.render_scopes)."""
+    if index is None:
+        index = granted_device_index([instance])
+    permissions = []
+    for perm in instance.rol.permissies.all():
+        granted: list[str] = []
+        for app in perm.toegestane_applicaties.all():
+            granted.extend(index.get((instance.domein_id, app.pk), []))
+        permissions.append(
+            Permission(perm.resource_type, perm.operatie, perm.bereik, tuple(granted))
+        )
+    return render_scopes(permissions, client_id=str(instance.client_id))

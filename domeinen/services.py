@@ -20,8 +20,11 @@ from domeinen.models import (
     Domein,
     InstantieStatus,
     InstantieStatuswijziging,
+    WijzigingSoort,
 )
 from domeinen.selectors import user_administers_domain
+from rollen.models import Rol
+from rollen.selectors import default_role_for_soort
 
 EDITABLE_DOMAIN_FIELDS = ("omschrijving", "contact_naam", "contact_email", "contact_telefoon")
 
@@ -65,6 +68,23 @@ def update_domain_details(
     return domein
 
 
+def resolve_role(*, rol_id: int | None, applicatie: Applicatie) -> Rol:
+    """The chosen role, or the default role for the application's kind when none is chosen."""
+    if rol_id is not None:
+        try:
+            return Rol.objects.get(pk=rol_id)
+        except (Rol.DoesNotExist, ValueError, TypeError) as exc:
+            raise ServiceError("Kies een bestaande rol.", code="role_not_found") from exc
+    rol = default_role_for_soort(soort=applicatie.soort)
+    if rol is None:
+        raise ServiceError(
+            f"Er is geen standaardrol voor applicaties van soort "
+            f"'{applicatie.get_soort_display()}'; kies een rol.",
+            code="role_required",
+        )
+    return rol
+
+
 def create_instance(
     *,
     applicatie: Applicatie,
@@ -73,11 +93,14 @@ def create_instance(
     redirect_uris: list[str],
     by,
     reason: str,
+    rol_id: int | None = None,
 ) -> Applicatieinstantie:
-    """Create an active instance with a new client_id. Only called inside accept_request's
-    transaction (hence no atomic of its own and no permission check here)."""
+    """Create an active instance with a new client_id and its role (the chosen one, else the
+    default for the application's kind). Only called inside accept_request's transaction
+    (hence no atomic of its own and no permission check here)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("create_instance must run inside a transaction")
+    rol = resolve_role(rol_id=rol_id, applicatie=applicatie)
     now = timezone.now()
     try:
         with transaction.atomic():  # savepoint: a constraint violation leaves the outer intact
@@ -89,6 +112,7 @@ def create_instance(
                 status=InstantieStatus.ACTIEF,
                 status_sinds=now,
                 aangemaakt_op=now,
+                rol=rol,
             )
     except IntegrityError as exc:
         raise ServiceError(
@@ -103,6 +127,7 @@ def create_instance(
         van_status="",
         naar_status=instance.status,
         reden=reason,
+        naar_rol=rol,
     )
     return instance
 
@@ -149,4 +174,46 @@ def change_instance_status(
         instance=instance, old_status=old_status, new_status=new_status, reason=reason, by=by
     )
     queue_device_push(instance)
+    return instance
+
+
+@transaction.atomic
+def change_instance_role(*, instance_id: int, rol_id: int, reason: str, by) -> Applicatieinstantie:
+    """A domeinbeheerder gives an instance another role, with a reason, recorded in its history.
+
+    The status and the KT2Device stay as they are: the role lives in the authorization server,
+    which reads it (with the scopes) from the API on the next token request.
+    """
+    reason = _require_reason(reason)
+    try:
+        instance = Applicatieinstantie.objects.select_for_update().get(pk=instance_id)
+    except Applicatieinstantie.DoesNotExist as exc:
+        raise ServiceError("Deze applicatieinstantie bestaat niet.", code="not_found") from exc
+    _require_domain_admin(user=by, domein_id=instance.domein_id)
+    if instance.is_closed:
+        raise ServiceError(
+            "Deze applicatieinstantie is definitief afgesloten; de rol kan niet meer wijzigen.",
+            code="transition_not_allowed",
+        )
+    if rol_id is None:
+        raise ServiceError("Kies een rol.", code="role_required")
+    rol = resolve_role(rol_id=rol_id, applicatie=instance.applicatie)
+    if rol.pk == instance.rol_id:
+        raise ServiceError(
+            f"Deze applicatieinstantie heeft de rol '{rol}' al.", code="role_unchanged"
+        )
+    old_rol_id = instance.rol_id
+    instance.rol = rol
+    instance.save(update_fields=["rol"])
+    InstantieStatuswijziging.objects.create(
+        instantie=instance,
+        door=by,
+        op=timezone.now(),
+        soort=WijzigingSoort.ROL,
+        van_status=instance.status,
+        naar_status=instance.status,
+        van_rol_id=old_rol_id,
+        naar_rol=rol,
+        reden=reason,
+    )
     return instance

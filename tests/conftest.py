@@ -3,8 +3,21 @@ import pytest
 from tests.factories import ApplicatieFactory, DomeinFactory, SupportUserFactory, UserFactory
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need row locks and real concurrency; say so clearly on SQLite."""
+    """Transactional tests flush the database afterwards, which would also remove the rows that
+    data migrations load (the support group, the default roles); serialized rollback restores
+    them. Tests marked `postgres` need row locks and real concurrency; say so on SQLite."""
+    for item in items:
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
     from django.db import connection
 
     if connection.vendor == "postgresql":

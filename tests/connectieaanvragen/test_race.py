@@ -11,7 +11,11 @@ from connectieaanvragen.services import accept_request, file_request, refuse_req
 from domeinen.models import Applicatieinstantie
 from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_request
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test would drop the roles the migrations loaded.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _race(n, action):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from connectieaanvragen.models import Connectieaanvraag
 from domeinen.models import Applicatieinstantie
+from rollen.models import Rol
 from tests.factories import make_instance, make_request
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def _raw_instance(applicatie, domein, status):
     return Applicatieinstantie.objects.create(
-        applicatie=applicatie, domein=domein, jwks_uri="https://k.example.org/j", status=status
+        applicatie=applicatie,
+        domein=domein,
+        jwks_uri="https://k.example.org/j",
+        status=status,
+        rol=Rol.objects.get(naam="EPD"),
     )
 
 
@@ -40,6 +45,7 @@ def test_client_ids_are_unique(applicatie, domein):
             domein=domein,
             jwks_uri="https://k.example.org/j",
             client_id=first.client_id,
+            rol=first.rol,
         )
 
 

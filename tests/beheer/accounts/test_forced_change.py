@@ -39,11 +39,18 @@ def _route_to_path(route: str) -> str:
     return re.sub(r"<(?:(\w+):)?\w+>", repl, route)
 
 
+def _sample(group_regex: str) -> str:
+    """A value that the named group's own regex accepts."""
+    for candidate in ("1", "x", str(uuid.uuid4()), "x-1", "x/y", group_regex.split("|")[0]):
+        if re.fullmatch(group_regex, candidate):
+            return candidate
+    raise AssertionError(f"no sample value for ({group_regex})")
+
+
 def _regex_to_path(regex: str) -> str:
-    path = regex.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
-    # (?P<name>a|b|c) -> a ; (?P<name>.*) -> x
-    path = re.sub(r"\(\?P<\w+>([^)|]*)(?:\|[^)]*)?\)", lambda m: m.group(1), path)
-    path = path.replace(".*", "x").replace(".+", "x").replace("[^/]+", "x").replace("[0-9]+", "1")
+    path = regex.lstrip("^").rstrip("$").replace("\\Z", "")
+    path = re.sub(r"\(\?P<\w+>([^()]*)\)", lambda m: _sample(m.group(1)), path)
+    path = path.replace(".*", "x").replace(".+", "x").replace("\\", "")
     return path
 
 

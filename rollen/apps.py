@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RollenConfig(AppConfig):
+    name = "rollen"
+    verbose_name = "Rollen"
