@@ -191,3 +191,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- JWKS check (connectieaanvragen/jwks.py) ----------------------------------------------
+# Hosts of a JWKS URI may not resolve to private, loopback or link-local addresses, unless
+# listed here as networks (CIDR, e.g. "127.0.0.1/32"); only for development and tests.
+KT_JWKS_ALLOWED_NETWORKS = env_list("KT_JWKS_ALLOWED_NETWORKS", [])
+KT_JWKS_TIMEOUT = env_int("KT_JWKS_TIMEOUT", 5)  # seconds per connect/read
+KT_JWKS_MAX_BYTES = env_int("KT_JWKS_MAX_BYTES", 65536)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from beheer import views
 
@@ -18,4 +18,7 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("domeinen.urls")),
+    path("", include("applicaties.urls")),
+    path("", include("connectieaanvragen.urls")),
 ]

@@ -49,3 +49,16 @@ def applicatie(applicatiebeheerder):
 def _fast_password_hashing(settings):
     # PBKDF2 with production rounds makes every factory user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def jwks_server(settings):
+    """A local JWKS server, reachable because the test allows loopback: DEBUG (http to
+    loopback) and KT_JWKS_ALLOWED_NETWORKS (loopback addresses). Production allows neither."""
+    from tests.jwks_server import JwksServer
+
+    settings.DEBUG = True
+    settings.KT_JWKS_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    server = JwksServer()
+    yield server
+    server.close()
