@@ -27,7 +27,9 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_details(request, pk):
     applicatie = get_application_for_user(request, pk)
-    form = ApplicationContactForm(request.POST or None, instance=applicatie)
+    form = ApplicationContactForm(
+        request.POST if request.method == "POST" else None, instance=applicatie
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_application_contact(

@@ -146,7 +146,7 @@ def application_requests(request, pk):
 @require_http_methods(["GET", "POST"])
 def new_request(request, pk):
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
-    form = NewRequestForm(request.POST or None)
+    form = NewRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Check the keys first, outside any transaction; a bad JWK Set is not filed.

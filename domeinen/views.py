@@ -32,7 +32,7 @@ def domain_list(request):
 @require_http_methods(["GET", "POST"])
 def domain_details(request, naam):
     domein = get_domain_for_user(request, naam)
-    form = DomainDetailsForm(request.POST or None, instance=domein)
+    form = DomainDetailsForm(request.POST if request.method == "POST" else None, instance=domein)
     if request.method == "POST" and form.is_valid():
         try:
             update_domain_details(domein_id=domein.pk, by=request.user, **form.cleaned_data)
@@ -71,7 +71,7 @@ def instance_detail(request, naam, client_id):
         domein=domein,
         client_id=client_id,
     )
-    form = InstanceStatusForm(request.POST or None, instance=instance)
+    form = InstanceStatusForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             change_instance_status(
