@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Local defaults; anything set in the environment wins.
 LOCAL_ENV := DEBUG=$${DEBUG:-1} KT_OMGEVING=$${KT_OMGEVING:-lokaal}
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(VENV)/.installed
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a
 # SECRET_KEY and without https redirects; pytest-django runs every test with DEBUG off.
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed chromium
 	DEBUG=1 KT_OMGEVING=lokaal $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -38,6 +38,14 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The browser tests (tests/e2e, Playwright) drive the system Chromium; Playwright's own browser
+# download is not used. Installed with apt-get when missing (needs root, as in CI).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Chromium ontbreekt ($(CHROMIUM)); installeren met apt-get..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

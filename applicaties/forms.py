@@ -1,9 +1,10 @@
 from django import forms
 
 from applicaties.models import Applicatie
+from beheer.forms_util import PortalFormMixin
 
 
-class ApplicationContactForm(forms.ModelForm):
+class ApplicationContactForm(PortalFormMixin, forms.ModelForm):
     """The contact data an applicatiebeheerder keeps up to date; the service saves them."""
 
     class Meta:

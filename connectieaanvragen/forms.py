@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein
 
 
-class NewRequestForm(forms.Form):
+class NewRequestForm(PortalFormMixin, forms.Form):
     domein = forms.ModelChoiceField(
         label=_("Domein"),
         queryset=Domein.objects.order_by("naam"),
@@ -38,7 +39,7 @@ class NewRequestForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(PortalFormMixin, forms.Form):
     reden = forms.CharField(
         label=_("Reden van weigering"),
         max_length=2000,

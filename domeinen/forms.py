@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein, InstantieStatus
 
 
-class DomainDetailsForm(forms.ModelForm):
+class DomainDetailsForm(PortalFormMixin, forms.ModelForm):
     """The fields a domeinbeheerder may change; the service validates and saves them."""
 
     class Meta:
@@ -17,7 +18,7 @@ class DomainDetailsForm(forms.ModelForm):
         pass
 
 
-class InstanceFilterForm(forms.Form):
+class InstanceFilterForm(PortalFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -26,7 +27,7 @@ class InstanceFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
 
 
-class InstanceStatusForm(forms.Form):
+class InstanceStatusForm(PortalFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Nieuwe status"), widget=forms.RadioSelect)
     reden = forms.CharField(
         label=_("Reden"),
