@@ -40,12 +40,13 @@ format: $(VENV)/.dev-installed
 	$(PY) -m ruff format .
 
 # The browser tests (tests/e2e, Playwright) drive the system Chromium; Playwright's own browser
-# download is not used. Installed with apt-get when missing (needs root, as in CI).
+# download is not used. The JWKS https tests make certificates with the openssl tool. Both are
+# installed with apt-get when missing (needs root, as in CI).
 CHROMIUM ?= /usr/bin/chromium
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Chromium ontbreekt ($(CHROMIUM)); installeren met apt-get..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ test -x $(CHROMIUM) && command -v openssl >/dev/null; } || { \
+	  echo "Chromium of openssl ontbreekt; installeren met apt-get..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl; }
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -274,7 +274,7 @@ def _fetch(uri: str) -> bytes:
         while True:
             if time.monotonic() > deadline:
                 raise JwksError("Het ophalen van de JWKS URI duurde te lang.")
-            chunk = response.read(8192)
+            chunk = response.read1(8192)  # returns after one receive: the deadline holds
             if not chunk:
                 break
             body += chunk

@@ -6,6 +6,8 @@ Each path answers with what the test configured: status, body, headers, an optio
 import base64
 import contextlib
 import json
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,16 +58,17 @@ def jwk_set(*keys) -> dict:
 
 
 class JwksServer:
-    def __init__(self):
-        self.routes: dict[str, tuple[int, bytes, dict, float]] = {}
+    def __init__(self, *, tls: tuple[str, str] | None = None):
+        """`tls`: (certificate file, key file) to serve https instead of http."""
+        self.routes: dict[str, tuple[int, bytes, dict, float, float]] = {}
         self.requests: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append(self.path)
-                status, body, headers, delay = server.routes.get(
-                    self.path, (404, b"niet gevonden", {}, 0)
+                status, body, headers, delay, trickle = server.routes.get(
+                    self.path, (404, b"niet gevonden", {}, 0, 0)
                 )
                 if delay:
                     time.sleep(delay)
@@ -76,30 +79,82 @@ class JwksServer:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    if not trickle:
+                        self.wfile.write(body)
+                    for i in range(len(body) if trickle else 0):  # one byte at a time
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(trickle)
 
             def log_message(self, *args):
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self.thread.start()
 
-    def url(self, path="/jwks.json") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path="/jwks.json", host="127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def serve(
-        self, path="/jwks.json", document=None, *, status=200, body=None, headers=None, delay=0.0
+        self,
+        path="/jwks.json",
+        document=None,
+        *,
+        status=200,
+        body=None,
+        headers=None,
+        delay=0.0,
+        trickle=0.0,
     ) -> str:
+        """Answer `path`; `delay` waits before answering, `trickle` sends the body one byte
+        per `trickle` seconds."""
         if body is None:
             body = json.dumps(document if document is not None else jwk_set()).encode()
-        self.routes[path] = (status, body, headers or {"Content-Type": "application/json"}, delay)
+        headers = headers or {"Content-Type": "application/json"}
+        self.routes[path] = (status, body, headers, delay, trickle)
         return self.url(path)
 
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def make_certificate(directory, name: str, *, sans: str) -> tuple[str, str]:
+    """A self-signed certificate (EC P-256) made with the openssl command line tool."""
+    cert, key = f"{directory}/{name}.pem", f"{directory}/{name}-key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName={sans}",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key

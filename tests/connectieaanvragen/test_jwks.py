@@ -2,6 +2,7 @@
 
 import json
 import socket
+import time
 
 import pytest
 
@@ -12,7 +13,7 @@ from connectieaanvragen.jwks import (
     fetch_and_check,
     resolve_checked_address,
 )
-from tests.jwks_server import ec_key, jwk_set, rsa_key
+from tests.jwks_server import JwksServer, ec_key, jwk_set, make_certificate, rsa_key
 
 # --- the document -------------------------------------------------------------------------
 
@@ -196,6 +197,14 @@ def test_a_slow_server_times_out(jwks_server, settings):
     assert fetch_and_check(uri).error == "Het ophalen van de JWKS URI duurde te lang."
 
 
+def test_a_server_that_trickles_its_body_hits_the_overall_deadline(jwks_server, settings):
+    settings.KT_JWKS_TIMEOUT = 1  # per receive; the whole fetch gets twice that
+    uri = jwks_server.serve(trickle=0.2)  # every byte well within the per-receive timeout
+    started = time.monotonic()
+    assert fetch_and_check(uri).error == "Het ophalen van de JWKS URI duurde te lang."
+    assert time.monotonic() - started < 4
+
+
 def test_an_unreachable_server_is_reported(jwks_server):
     uri = jwks_server.url()
     jwks_server.close()
@@ -246,3 +255,45 @@ def test_the_host_is_resolved_once_and_the_checked_address_is_used(jwks_server, 
     assert result.ok, result.error
     assert lookups == ["localhost"]
     assert jwks_server.requests == ["/jwks.json"]
+
+
+# --- https -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def https_server(tmp_path, settings, monkeypatch):
+    """A JWKS server with TLS on 127.0.0.1, its self-signed certificate trusted through
+    SSL_CERT_FILE. DEBUG stays off: this is the production path."""
+    settings.DEBUG = False
+    settings.KT_JWKS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    cert, key = make_certificate(tmp_path, "localhost", sans="DNS:localhost")
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    server = JwksServer(tls=(cert, key))
+    yield server
+    server.close()
+
+
+def test_https_fetch_verifies_the_certificate_against_the_host_name(https_server):
+    https_server.serve()
+    result = fetch_and_check(https_server.url(host="localhost"))
+    assert result.ok, result.error
+    assert [k["kid"] for k in result.keys] == ["rsa-1", "ec-1"]
+
+
+def test_https_with_a_certificate_for_another_name_is_refused(https_server):
+    https_server.serve()
+    # The certificate names "localhost"; the URI names the address: no match.
+    result = fetch_and_check(https_server.url(host="127.0.0.1"))
+    assert result.error == (
+        "De TLS-verbinding met de JWKS URI is niet veilig (certificaat ongeldig)."
+    )
+    assert https_server.requests == []
+
+
+def test_https_with_an_untrusted_certificate_is_refused(https_server, monkeypatch, tmp_path):
+    other, _ = make_certificate(tmp_path, "ander", sans="DNS:localhost")
+    monkeypatch.setenv("SSL_CERT_FILE", other)
+    https_server.serve()
+    result = fetch_and_check(https_server.url(host="localhost"))
+    assert "niet veilig" in result.error
+    assert https_server.requests == []
