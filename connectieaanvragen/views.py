@@ -9,6 +9,7 @@ The JWKS URI is fetched (network I/O) before a service is called, never inside a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -155,15 +156,18 @@ def new_request(request, pk):
             form.add_error("jwks_uri", result.error)
         else:
             try:
-                aanvraag = file_request(
-                    applicatie_id=applicatie.pk,
-                    domein_id=data["domein"].pk,
-                    jwks_uri=result.uri,
-                    redirect_uris=data["redirect_uris"],
-                    toelichting=data["toelichting"],
-                    by=request.user,
-                )
-                record_jwks_check(request_id=aanvraag.pk, by=request.user, result=result)
+                # The request and its check result are stored together or not at all (the
+                # fetch above is already done: no network I/O inside this transaction).
+                with transaction.atomic():
+                    aanvraag = file_request(
+                        applicatie_id=applicatie.pk,
+                        domein_id=data["domein"].pk,
+                        jwks_uri=result.uri,
+                        redirect_uris=data["redirect_uris"],
+                        toelichting=data["toelichting"],
+                        by=request.user,
+                    )
+                    record_jwks_check(request_id=aanvraag.pk, by=request.user, result=result)
             except ServiceError as exc:
                 field = {
                     "jwks_uri_required": "jwks_uri",

@@ -230,3 +230,17 @@ def test_new_request_offers_every_domain(client_app, applicatie, domein):
     page = client_app.get(reverse("connectieaanvragen:nieuw", args=[applicatie.pk])).content
     assert b"ggz-noord" in page and b"ggz-zuid" in page
     assert b'<label for="id_jwks_uri">' in page
+
+
+def test_request_and_check_result_are_stored_together_or_not_at_all(
+    client_app, applicatie, domein, jwks_server, monkeypatch
+):
+    from beheer.errors import ServiceError
+
+    def failing_record(**kwargs):  # injected fault after the request row was written
+        raise ServiceError("Opslaan van de controle mislukte.", code="injected")
+
+    monkeypatch.setattr(request_views, "record_jwks_check", failing_record)
+    response = _file(client_app, applicatie, domein, jwks_server.serve())
+    assert "Opslaan van de controle mislukte." in response.content.decode()
+    assert not Connectieaanvraag.objects.exists()
