@@ -66,7 +66,10 @@ def new_page(browser, live_server):
 
     def make():
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL"
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            locale="nl-NL",
+            java_script_enabled=False,  # the portal must work without JavaScript
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -154,3 +154,30 @@ def test_production_banner_is_shown(new_page, screenshot, settings, people):
     expect(banner).to_contain_text("prd2 — PRODUCTIE")
     assert banner.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(176, 0, 32)"
     screenshot(page, "00-inloggen-productie")
+
+
+def test_keyboard_focus_follows_the_reading_order(new_page, people):
+    page = new_page()
+    login(page, "dora")
+    page.goto("/domeinen/ggz-noord/")
+    order = []
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        order.append(focused.inner_text().strip() or focused.get_attribute("name"))
+    assert order == [
+        "Naar de inhoud",
+        "KT Beheer",
+        "Mijn domeinen",
+        "Mijn applicaties",
+        "Afmelden",
+        "Mijn domeinen",
+        "Details",
+        "Applicatieinstanties",
+        "Connectieaanvragen",
+        "omschrijving",
+    ]
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back on a tab: it has a visible focus outline
+    outline = page.locator(":focus").evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"
