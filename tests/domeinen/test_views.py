@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
-from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_instance
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    UserFactory,
+    make_instance,
+    make_request,
+)
 
 
 @pytest.fixture
@@ -169,3 +175,12 @@ def test_closed_instance_offers_no_status_change(client_dom, domein, instances):
     ).content.decode()
     assert "definitief afgesloten" in page
     assert 'name="status"' not in page
+
+
+def test_domain_list_counts_active_instances_and_open_requests(client_dom, domein):
+    for _ in range(2):
+        make_instance(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
+    for _ in range(3):
+        make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
+    row = client_dom.get(reverse("domeinen:lijst")).context["page"].object_list[0]
+    assert (row.aantal_actief, row.aantal_open_aanvragen) == (2, 3)
