@@ -10,7 +10,7 @@ LOCAL_ENV := DEBUG=$${DEBUG:-1} KT_OMGEVING=$${KT_OMGEVING:-lokaal}
 # public demo password. Shared environments keep the safe defaults (both on).
 DEMO_ENV := KT_2FA_REQUIRED=$${KT_2FA_REQUIRED:-0} KT_DEMO_FORCE_PASSWORD_CHANGE=$${KT_DEMO_FORCE_PASSWORD_CHANGE:-0}
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ run: $(VENV)/.installed
 
 # The suite runs with DEBUG=1 in the environment only so that settings load without a
 # SECRET_KEY and without https redirects; pytest-django runs every test with DEBUG off.
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed chromium
 	DEBUG=1 KT_OMGEVING=lokaal $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -42,6 +42,15 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The browser tests (tests/e2e, Playwright) drive the system Chromium; Playwright's own browser
+# download is not used. The JWKS https tests make certificates with the openssl tool. Both are
+# installed with apt-get when missing (needs root, as in CI).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@{ test -x $(CHROMIUM) && command -v openssl >/dev/null; } || { \
+	  echo "Chromium of openssl ontbreekt; installeren met apt-get..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl; }
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -9,3 +9,11 @@ def validation_error_message(exc: ValidationError) -> str:
             parts.extend(messages)
         return " ".join(parts)
     return " ".join(exc.messages)
+
+
+class PortalFormMixin:
+    """Portal forms: labels without the trailing colon (the layout separates them)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ are safe for a developer's laptop: SQLite, DEBUG off unless asked, mail to the c
 A production deployment sets at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and KT_BASE_URL.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -321,3 +322,17 @@ SPECTACULAR_SETTINGS = {
         "beheer.api.schema.add_problem_responses",
     ],
 }
+
+# --- JWKS check (connectieaanvragen/jwks.py) ----------------------------------------------
+# Hosts of a JWKS URI may not resolve to private, loopback or link-local addresses, unless
+# listed here as networks (CIDR, e.g. "127.0.0.1/32"); only for development and tests.
+KT_JWKS_ALLOWED_NETWORKS = env_list("KT_JWKS_ALLOWED_NETWORKS", [])
+for _network in KT_JWKS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"KT_JWKS_ALLOWED_NETWORKS: {_network!r} is geen netwerk (CIDR, bv. 127.0.0.1/32)."
+        ) from _exc
+KT_JWKS_TIMEOUT = env_int("KT_JWKS_TIMEOUT", 5)  # seconds per connect/read
+KT_JWKS_MAX_BYTES = env_int("KT_JWKS_MAX_BYTES", 65536)

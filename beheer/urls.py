@@ -19,4 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(".well-known/jwks.json", fhir_views.jwks, name="portal_jwks"),
     path("api/", include("beheer.api.urls")),
+    path("", include("domeinen.urls")),
+    path("", include("applicaties.urls")),
+    path("", include("connectieaanvragen.urls")),
 ]

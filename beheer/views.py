@@ -26,8 +26,13 @@ def health(request):
 def start(request):
     """The start screen: what this user administers (domains, applications, or both)."""
     user = request.user
+    limit = 50  # support sees everything; the full, paginated lists are one click away
+    domeinen = list(domains_with_counts_for_user(user=user).order_by("naam")[: limit + 1])
+    applicaties = list(applications_for_user(user=user).order_by("naam")[: limit + 1])
     context = {
-        "domeinen": list(domains_with_counts_for_user(user=user).order_by("naam")[:200]),
-        "applicaties": list(applications_for_user(user=user).order_by("naam")[:200]),
+        "domeinen": domeinen[:limit],
+        "meer_domeinen": len(domeinen) > limit,
+        "applicaties": applicaties[:limit],
+        "meer_applicaties": len(applicaties) > limit,
     }
     return render(request, "start.html", context)

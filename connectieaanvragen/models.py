@@ -71,6 +71,10 @@ class Connectieaanvraag(models.Model):
         blank=True,
         related_name="connectieaanvraag",
     )
+    # The last check of the JWKS URI (connectieaanvragen/jwks.py): when, and what was found:
+    # {"uri", "ok", "sleutels": [{"kid", "kty", "alg", "grootte" | "curve"}], "fout"}.
+    jwks_gecontroleerd_op = models.DateTimeField(_("JWKS gecontroleerd op"), null=True, blank=True)
+    jwks_resultaat = models.JSONField(_("resultaat JWKS-controle"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("connectieaanvraag")

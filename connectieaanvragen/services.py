@@ -195,3 +195,30 @@ def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
     )
     queue_request_refused_mails(aanvraag)
     return aanvraag
+
+
+@transaction.atomic
+def record_jwks_check(*, request_id: int, by, result) -> Connectieaanvraag:
+    """Store the outcome of a JWKS check (connectieaanvragen.jwks.JwksResult) on the request.
+
+    The fetch itself happens before this call, outside any transaction. The applicant (right
+    after filing) and the domain's beheerders (at review) may record a check.
+    """
+    aanvraag = _get_locked_request(request_id)
+    if not (
+        user_administers_domain(user=by, domein_id=aanvraag.domein_id)
+        or user_administers_application(user=by, applicatie_id=aanvraag.applicatie_id)
+    ):
+        raise ServiceError(
+            "U mag de sleutels van deze connectieaanvraag niet controleren.",
+            code="not_allowed",
+        )
+    if result.uri != aanvraag.jwks_uri:
+        raise ServiceError(
+            "De controle hoort bij een andere JWKS URI dan die van de aanvraag.",
+            code="jwks_uri_mismatch",
+        )
+    aanvraag.jwks_gecontroleerd_op = result.checked_at or timezone.now()
+    aanvraag.jwks_resultaat = result.as_json()
+    aanvraag.save(update_fields=["jwks_gecontroleerd_op", "jwks_resultaat"])
+    return aanvraag

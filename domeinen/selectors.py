@@ -17,7 +17,10 @@ def domains_for_user(*, user) -> QuerySet[Domein]:
 
 def domains_with_counts_for_user(*, user) -> QuerySet[Domein]:
     return domains_for_user(user=user).annotate(
-        aantal_actief=Count("instanties", filter=Q(instanties__status=InstantieStatus.ACTIEF)),
+        # distinct: the two joins multiply each other's rows
+        aantal_actief=Count(
+            "instanties", filter=Q(instanties__status=InstantieStatus.ACTIEF), distinct=True
+        ),
         aantal_open_aanvragen=Count(
             "connectieaanvragen", filter=Q(connectieaanvragen__status="aangevraagd"), distinct=True
         ),

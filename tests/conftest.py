@@ -69,3 +69,16 @@ def _no_fhir_push_after_commit(settings):
     # Factory domains point at https://fhir.test.invalid: nothing may leave the machine.
     # tests/fhir switch this on against a real loopback FHIR server.
     settings.KT_FHIR_PUSH_AFTER_COMMIT = False
+
+
+@pytest.fixture
+def jwks_server(settings):
+    """A local JWKS server, reachable because the test allows loopback: DEBUG (http to
+    loopback) and KT_JWKS_ALLOWED_NETWORKS (loopback addresses). Production allows neither."""
+    from tests.jwks_server import JwksServer
+
+    settings.DEBUG = True
+    settings.KT_JWKS_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    server = JwksServer()
+    yield server
+    server.close()

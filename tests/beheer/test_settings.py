@@ -46,3 +46,29 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_invalid_jwks_allowed_network_is_refused():
+    result = _run_check({"DEBUG": "1", "KT_JWKS_ALLOWED_NETWORKS": "127.0.0.1/32,geen-netwerk"})
+    assert result.returncode != 0
+    assert "KT_JWKS_ALLOWED_NETWORKS: 'geen-netwerk' is geen netwerk" in result.stderr
+
+
+def test_jwks_allowed_networks_are_empty_by_default():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.KT_JWKS_ALLOWED_NETWORKS)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "KT_JWKS_ALLOWED_NETWORKS"},
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "beheer.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "[]", result.stderr

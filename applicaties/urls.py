@@ -1,0 +1,10 @@
+from django.urls import path
+
+from applicaties import views
+
+app_name = "applicaties"
+
+urlpatterns = [
+    path("applicaties/", views.application_list, name="lijst"),
+    path("applicaties/<int:pk>/", views.application_details, name="details"),
+]

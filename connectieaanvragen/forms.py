@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beheer.forms_util import PortalFormMixin
+from domeinen.models import Domein
+
+
+class NewRequestForm(PortalFormMixin, forms.Form):
+    domein = forms.ModelChoiceField(
+        label=_("Domein"),
+        queryset=Domein.objects.order_by("naam"),
+        empty_label=_("Kies een domein"),
+        error_messages={
+            "required": _("Kies een domein."),
+            "invalid_choice": _("Kies een bestaand domein."),
+        },
+    )
+    jwks_uri = forms.CharField(
+        label=_("JWKS URI"),
+        max_length=500,
+        help_text=_(
+            "Het https-adres waar uw applicatie haar publieke sleutels publiceert "
+            "(een JWK Set), bijvoorbeeld https://voorbeeld.nl/.well-known/jwks.json."
+        ),
+        error_messages={"required": _("Geef de JWKS URI op.")},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    redirect_uris = forms.CharField(
+        label=_("Redirect URI's (optioneel)"),
+        required=False,
+        help_text=_("Eén URI per regel."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting (optioneel)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RefuseForm(PortalFormMixin, forms.Form):
+    reden = forms.CharField(
+        label=_("Reden van weigering"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef de reden waarom de aanvraag wordt geweigerd.")},
+    )

@@ -1,0 +1,196 @@
+"""Screens around connection requests.
+
+Domain side: a domain's requests (open first), the review page with the JWKS check, and the
+Accepteren / Weigeren / Sleutels opnieuw controleren actions. Application side: the
+application's requests and the Nieuwe connectieaanvraag form.
+
+The JWKS URI is fetched (network I/O) before a service is called, never inside a transaction.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applicaties.selectors import applications_for_user
+from beheer.errors import ServiceError
+from beheer.paging import paginate
+from connectieaanvragen.forms import NewRequestForm, RefuseForm
+from connectieaanvragen.jwks import fetch_and_check
+from connectieaanvragen.models import Connectieaanvraag
+from connectieaanvragen.selectors import requests_for_application, requests_for_domain
+from connectieaanvragen.services import (
+    accept_request,
+    file_request,
+    record_jwks_check,
+    refuse_request,
+)
+from domeinen.selectors import domains_for_user
+
+
+def _domain_request(request, naam, pk):
+    domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
+    aanvraag = get_object_or_404(
+        Connectieaanvraag.objects.select_related(
+            "applicatie", "aangevraagd_door", "besloten_door", "instantie"
+        ),
+        domein=domein,
+        pk=pk,
+    )
+    return domein, aanvraag
+
+
+@login_required
+def domain_requests(request, naam):
+    domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
+    page = paginate(request, requests_for_domain(domein=domein))
+    return render(
+        request,
+        "connectieaanvragen/domain_requests.html",
+        {"domein": domein, "page": page, "tab": "aanvragen"},
+    )
+
+
+def _render_review(request, domein, aanvraag, *, refuse_form=None, status=200):
+    return render(
+        request,
+        "connectieaanvragen/review.html",
+        {
+            "domein": domein,
+            "aanvraag": aanvraag,
+            "refuse_form": refuse_form or RefuseForm(),
+            "historie": aanvraag.historie.select_related("door"),
+            "tab": "aanvragen",
+        },
+        status=status,
+    )
+
+
+@login_required
+def review(request, naam, pk):
+    domein, aanvraag = _domain_request(request, naam, pk)
+    return _render_review(request, domein, aanvraag)
+
+
+@login_required
+@require_POST
+def accept(request, naam, pk):
+    domein, aanvraag = _domain_request(request, naam, pk)
+    try:
+        aanvraag = accept_request(request_id=aanvraag.pk, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("De connectieaanvraag van %(app)s is geaccepteerd; client-Id: %(client_id)s.")
+            % {"app": aanvraag.applicatie, "client_id": aanvraag.instantie.client_id},
+        )
+    return redirect("connectieaanvragen:beoordelen", naam=domein.naam, pk=aanvraag.pk)
+
+
+@login_required
+@require_POST
+def refuse(request, naam, pk):
+    domein, aanvraag = _domain_request(request, naam, pk)
+    form = RefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            refuse_request(
+                request_id=aanvraag.pk, reason=form.cleaned_data["reden"], by=request.user
+            )
+        except ServiceError as exc:
+            form.add_error("reden" if exc.code.startswith("reason") else None, exc.message)
+        else:
+            messages.success(
+                request, _("De connectieaanvraag van %s is geweigerd.") % aanvraag.applicatie
+            )
+            return redirect("connectieaanvragen:beoordelen", naam=domein.naam, pk=aanvraag.pk)
+    return _render_review(request, domein, aanvraag, refuse_form=form)
+
+
+@login_required
+@require_POST
+def recheck_keys(request, naam, pk):
+    domein, aanvraag = _domain_request(request, naam, pk)
+    result = fetch_and_check(aanvraag.jwks_uri)  # outside any transaction
+    try:
+        record_jwks_check(request_id=aanvraag.pk, by=request.user, result=result)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.ok:
+            messages.success(
+                request,
+                _("De sleutels zijn opnieuw gecontroleerd: %d geldige sleutel(s) gevonden.")
+                % len(result.keys),
+            )
+        else:
+            messages.error(request, _("De sleutels zijn opnieuw gecontroleerd: %s") % result.error)
+    return redirect("connectieaanvragen:beoordelen", naam=domein.naam, pk=aanvraag.pk)
+
+
+@login_required
+def application_requests(request, pk):
+    applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
+    page = paginate(request, requests_for_application(applicatie=applicatie))
+    return render(
+        request,
+        "connectieaanvragen/application_requests.html",
+        {"applicatie": applicatie, "page": page, "tab": "aanvragen"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_request(request, pk):
+    applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
+    form = NewRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # Check the keys first, outside any transaction; a bad JWK Set is not filed.
+        result = fetch_and_check(data["jwks_uri"])
+        if not result.ok:
+            form.add_error("jwks_uri", result.error)
+        else:
+            try:
+                # The request and its check result are stored together or not at all (the
+                # fetch above is already done: no network I/O inside this transaction).
+                with transaction.atomic():
+                    aanvraag = file_request(
+                        applicatie_id=applicatie.pk,
+                        domein_id=data["domein"].pk,
+                        jwks_uri=result.uri,
+                        redirect_uris=data["redirect_uris"],
+                        toelichting=data["toelichting"],
+                        by=request.user,
+                    )
+                    record_jwks_check(request_id=aanvraag.pk, by=request.user, result=result)
+            except ServiceError as exc:
+                field = {
+                    "jwks_uri_required": "jwks_uri",
+                    "jwks_uri_invalid": "jwks_uri",
+                    "jwks_uri_not_https": "jwks_uri",
+                    "redirect_uri_invalid": "redirect_uris",
+                    "redirect_uri_not_https": "redirect_uris",
+                    "remarks_too_long": "toelichting",
+                    "domain_not_found": "domein",
+                }.get(exc.code)
+                form.add_error(field, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Uw connectieaanvraag voor domein %s is ingediend. De domeinbeheerders "
+                        "beoordelen haar."
+                    )
+                    % aanvraag.domein,
+                )
+                return redirect("connectieaanvragen:applicatie_aanvragen", pk=applicatie.pk)
+    return render(
+        request,
+        "connectieaanvragen/new.html",
+        {"applicatie": applicatie, "form": form, "tab": "nieuw"},
+    )

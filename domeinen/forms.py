@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beheer.forms_util import PortalFormMixin
+from domeinen.models import Domein, InstantieStatus
+
+
+class DomainDetailsForm(PortalFormMixin, forms.ModelForm):
+    """The fields a domeinbeheerder may change; the service validates and saves them."""
+
+    class Meta:
+        model = Domein
+        fields = ["omschrijving", "contact_naam", "contact_email", "contact_telefoon"]
+        widgets = {"omschrijving": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self):
+        # Model validation and saving belong to domeinen.services.update_domain_details.
+        pass
+
+
+class InstanceFilterForm(PortalFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle statussen")), *InstantieStatus.choices],
+    )
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+
+
+class InstanceStatusForm(PortalFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Nieuwe status"), widget=forms.RadioSelect)
+    reden = forms.CharField(
+        label=_("Reden"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = instance.allowed_next_statuses
+        self.fields["status"].choices = [
+            (value, label) for value, label in InstantieStatus.choices if value in allowed
+        ]

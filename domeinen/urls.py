@@ -1,0 +1,25 @@
+from django.urls import path
+
+from domeinen import views
+
+app_name = "domeinen"
+
+urlpatterns = [
+    path("domeinen/", views.domain_list, name="lijst"),
+    path("domeinen/<slug:naam>/", views.domain_details, name="details"),
+    path(
+        "domeinen/<slug:naam>/applicatieinstanties/",
+        views.domain_instances,
+        name="instanties",
+    ),
+    path(
+        "domeinen/<slug:naam>/applicatieinstanties/<uuid:client_id>/",
+        views.instance_detail,
+        name="instantie",
+    ),
+    path(
+        "applicaties/<int:pk>/applicatieinstanties/",
+        views.application_instances,
+        name="applicatie_instanties",
+    ),
+]

@@ -1,0 +1,193 @@
+"""The whole connection flow in a real browser, as the manual's chapters 4 and 5 tell it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from beheer.accounts.models import User
+from connectieaanvragen.models import Connectieaanvraag
+from tests.auth_helpers import current_code, totp_device
+from tests.factories import TEST_PASSWORD, ApplicatieFactory, DomeinFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def login(page, username):
+    """The real two-step login: password, then the code the user's authenticator shows."""
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    device = totp_device(User.objects.get(username=username))
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.get_by_role("heading", name="Overzicht")).to_be_visible()
+
+
+def file_request(page, *, applicatie, domein, jwks_uri, toelichting=""):
+    page.goto("/")
+    page.get_by_role("link", name=applicatie).click()
+    page.get_by_role("link", name="Nieuwe connectieaanvraag").first.click()
+    page.get_by_label("Domein").select_option(label=domein)
+    page.get_by_label("JWKS URI").fill(jwks_uri)
+    page.get_by_label("Redirect URI's (optioneel)").fill("https://zorgportaal.example/terug")
+    page.get_by_label("Toelichting (optioneel)").fill(toelichting)
+    page.get_by_role("button", name="Aanvragen").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Uw connectieaanvraag voor domein {domein} is ingediend."
+    )
+
+
+@pytest.fixture
+def people(db):
+    anna = UserFactory(username="anna", full_name="Anna Applicatie")
+    dora = UserFactory(username="dora", full_name="Dora Domein")
+    DomeinFactory(naam="ggz-noord", zorgaanbieder="GGZ Noord", beheerders=[dora])
+    DomeinFactory(naam="ggz-zuid", zorgaanbieder="GGZ Zuid", beheerders=[dora])
+    ApplicatieFactory(naam="Zorgportaal", leverancier="Portaal B.V.", beheerders=[anna])
+    for person in (anna, dora):
+        totp_device(person)  # KT_2FA_REQUIRED is on: both log in with an authenticator code
+    return anna, dora
+
+
+def test_request_accept_maintain_close_and_refuse(
+    new_page, screenshot, jwks_server, people, settings
+):
+    jwks_uri = jwks_server.serve()
+    anna, dora = new_page(), new_page()
+
+    # The applicatiebeheerder files a request; the keys are checked on filing.
+    login(anna, "anna")
+    screenshot(anna, "01-start-applicatiebeheerder")
+    file_request(
+        anna,
+        applicatie="Zorgportaal",
+        domein="ggz-noord",
+        jwks_uri=jwks_uri,
+        toelichting="Graag koppelen voor de pilot.",
+    )
+    expect(anna.get_by_role("cell", name="Aangevraagd")).to_be_visible()
+    screenshot(anna, "02-connectieaanvragen-applicatie")
+
+    # The domeinbeheerder sees it, checks the keys again and accepts.
+    login(dora, "dora")
+    screenshot(dora, "03-start-domeinbeheerder")
+    dora.get_by_role("link", name="ggz-noord").click()
+    expect(dora.get_by_role("heading", name="Domein ggz-noord")).to_be_visible()
+    screenshot(dora, "04-domein-details")
+    dora.get_by_role("link", name="Connectieaanvragen").click()
+    dora.get_by_role("link", name="Zorgportaal").click()
+    expect(
+        dora.get_by_role("definition").filter(has_text="Graag koppelen voor de pilot.")
+    ).to_be_visible()
+    dora.get_by_role("button", name="Sleutels opnieuw controleren").click()
+    expect(dora.get_by_role("status")).to_contain_text("2 geldige sleutel(s) gevonden")
+    expect(dora.get_by_role("cell", name="rsa-1")).to_be_visible()
+    expect(dora.get_by_role("cell", name="2048 bits")).to_be_visible()
+    screenshot(dora, "05-connectieaanvraag-beoordelen")
+    dora.get_by_role("button", name="Accepteren").click()
+    expect(dora.get_by_role("status")).to_contain_text("is geaccepteerd; client-Id:")
+    client_id = str(Connectieaanvraag.objects.get(domein__naam="ggz-noord").instantie.client_id)
+
+    # The applicatiebeheerder sees the client-Id.
+    anna.get_by_role("link", name="Connectieaanvragen").click()
+    expect(anna.get_by_role("cell", name="Geaccepteerd")).to_be_visible()
+    expect(anna.get_by_text(client_id)).to_be_visible()
+    screenshot(anna, "06-client-id-zichtbaar")
+
+    # The domeinbeheerder puts the instance in onderhoud, then closes it.
+    dora.get_by_role("link", name="Applicatieinstanties").click()
+    expect(dora.get_by_role("cell", name=client_id)).to_be_visible()
+    screenshot(dora, "07-applicatieinstanties")
+    dora.get_by_role("link", name="Zorgportaal").click()
+    dora.get_by_label("In onderhoud").check()
+    dora.get_by_label("Reden").fill("Sleutelrotatie bij de leverancier.")
+    dora.get_by_role("button", name="Status wijzigen").click()
+    expect(dora.get_by_role("status")).to_contain_text("gewijzigd naar 'In onderhoud'")
+    screenshot(dora, "08-instantie-in-onderhoud")
+    dora.get_by_label("Afgesloten").check()
+    dora.get_by_role("button", name="Status wijzigen").click()  # no reason yet
+    expect(dora.get_by_text("Geef een reden op.")).to_be_visible()
+    dora.get_by_label("Afgesloten").check()
+    dora.get_by_label("Reden").fill("Contract beëindigd.")
+    dora.get_by_role("button", name="Status wijzigen").click()
+    expect(dora.get_by_role("status")).to_contain_text("gewijzigd naar 'Afgesloten'")
+    expect(dora.get_by_text("definitief afgesloten")).to_be_visible()
+    expect(dora.get_by_role("cell", name="Contract beëindigd.")).to_be_visible()
+    screenshot(dora, "09-instantie-afgesloten")
+
+    # Another request is refused with a reason, which the applicatiebeheerder reads.
+    file_request(anna, applicatie="Zorgportaal", domein="ggz-zuid", jwks_uri=jwks_uri)
+    dora.goto("/domeinen/ggz-zuid/connectieaanvragen/")
+    dora.get_by_role("link", name="Zorgportaal").click()
+    dora.get_by_role("button", name="Weigeren").click()  # no reason: refused by the form
+    expect(dora.get_by_text("Geef de reden waarom de aanvraag wordt geweigerd.")).to_be_visible()
+    dora.get_by_label("Reden van weigering").fill("Geen verwerkersovereenkomst afgesloten.")
+    dora.get_by_role("button", name="Weigeren").click()
+    expect(dora.get_by_role("status")).to_contain_text("is geweigerd")
+    screenshot(dora, "10-aanvraag-geweigerd")
+    anna.get_by_role("link", name="Connectieaanvragen").click()
+    expect(anna.get_by_role("cell", name="Geweigerd")).to_be_visible()
+    expect(anna.get_by_text("Geen verwerkersovereenkomst afgesloten.")).to_be_visible()
+    screenshot(anna, "11-weigering-gelezen")
+
+    # Logging out leads back to the login page.
+    anna.get_by_role("button", name="Afmelden").click()
+    expect(anna).to_have_url(re.compile(r"/inloggen/$"))
+
+
+def test_bad_keys_are_explained_on_the_form(new_page, screenshot, jwks_server, people):
+    from tests.jwks_server import jwk_set, rsa_key
+
+    uri = jwks_server.serve(document=jwk_set(rsa_key(d="AQAB")))
+    anna = new_page()
+    login(anna, "anna")
+    anna.goto("/")
+    anna.get_by_role("link", name="Zorgportaal").click()
+    anna.get_by_role("link", name="Nieuwe connectieaanvraag").first.click()
+    anna.get_by_label("Domein").select_option(label="ggz-noord")
+    anna.get_by_label("JWKS URI").fill(uri)
+    anna.get_by_role("button", name="Aanvragen").click()
+    expect(anna.get_by_text("bevat privé-sleutelmateriaal (d)")).to_be_visible()
+    screenshot(anna, "12-fout-sleutels")
+    assert not Connectieaanvraag.objects.exists()
+
+
+def test_production_banner_is_shown(new_page, screenshot, settings, people):
+    settings.KT_OMGEVING = "prd2"
+    page = new_page()
+    page.goto("/inloggen/")
+    banner = page.get_by_role("note")
+    expect(banner).to_contain_text("prd2 — PRODUCTIE")
+    assert banner.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(176, 0, 32)"
+    screenshot(page, "00-inloggen-productie")
+
+
+def test_keyboard_focus_follows_the_reading_order(new_page, people):
+    page = new_page()
+    login(page, "dora")
+    page.goto("/domeinen/ggz-noord/")
+    order = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        order.append(focused.inner_text().strip() or focused.get_attribute("name"))
+    assert order == [
+        "Naar de inhoud",
+        "KT Beheer",
+        "Mijn domeinen",
+        "Mijn applicaties",
+        "Wachtwoord wijzigen",
+        "Tweestapsverificatie",
+        "Afmelden",
+        "Mijn domeinen",
+        "Details",
+        "Applicatieinstanties",
+        "Connectieaanvragen",
+        "omschrijving",
+    ]
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back on a tab: it has a visible focus outline
+    outline = page.locator(":focus").evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"

@@ -1,0 +1,237 @@
+"""Every portal URL as every kind of user: anonymous, domeinbeheerder of A and of B,
+applicatiebeheerder of X and of Y, someone with both roles (domain B + application X), support.
+
+A user only reaches their own domains and applications (support: all); anything else is a 404,
+and a refused POST changes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from applicaties.models import Applicatie
+from connectieaanvragen.models import Connectieaanvraag
+from domeinen.models import Applicatieinstantie, Domein
+from tests.auth_helpers import login
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    SupportUserFactory,
+    UserFactory,
+    make_instance,
+    make_request,
+)
+
+USERS = ("anoniem", "dom_a", "dom_b", "app_x", "app_y", "beide", "support")
+LOGGED_IN = frozenset(USERS) - {"anoniem"}
+OWNERS = {
+    "A": frozenset({"dom_a", "support"}),
+    "B": frozenset({"dom_b", "beide", "support"}),
+    "X": frozenset({"app_x", "beide", "support"}),
+    "Y": frozenset({"app_y", "support"}),
+    "alle": LOGGED_IN,
+    "niemand": frozenset(),
+}
+
+
+@pytest.fixture
+def world(db, jwks_server):
+    jwks_uri = jwks_server.serve()
+    users = {
+        "dom_a": UserFactory(username="dom_a"),
+        "dom_b": UserFactory(username="dom_b"),
+        "app_x": UserFactory(username="app_x"),
+        "app_y": UserFactory(username="app_y"),
+        "beide": UserFactory(username="beide"),
+        "support": SupportUserFactory(username="support2"),
+    }
+    a = DomeinFactory(naam="domein-a", beheerders=[users["dom_a"]])
+    b = DomeinFactory(naam="domein-b", beheerders=[users["dom_b"], users["beide"]])
+    c = DomeinFactory(naam="domein-c")
+    x = ApplicatieFactory(naam="App X", beheerders=[users["app_x"], users["beide"]])
+    y = ApplicatieFactory(naam="App Y", beheerders=[users["app_y"]])
+    return {
+        "users": users,
+        "A": a,
+        "B": b,
+        "C": c,
+        "X": x,
+        "Y": y,
+        "iXA": make_instance(applicatie=x, domein=a),
+        "iYB": make_instance(applicatie=y, domein=b),
+        "rYA": make_request(applicatie=y, domein=a, jwks_uri=jwks_uri),
+        "rXB": make_request(applicatie=x, domein=b, jwks_uri=jwks_uri),
+        "jwks_uri": jwks_uri,
+    }
+
+
+@dataclass
+class Case:
+    name: str
+    url: object  # world -> url
+    owner: str
+    data: dict | None = None  # POST when given; a function of the world, or a dict
+    state: object = None  # world -> snapshot of what the POST would change
+    extra: dict = field(default_factory=dict)
+
+
+def _domain(key):
+    return lambda w: Domein.objects.values().get(pk=w[key].pk)
+
+
+def _app(key):
+    return lambda w: Applicatie.objects.values().get(pk=w[key].pk)
+
+
+def _instance(key):
+    return lambda w: (
+        Applicatieinstantie.objects.values().get(pk=w[key].pk),
+        w[key].historie.count(),
+    )
+
+
+def _request(key):
+    return lambda w: Connectieaanvraag.objects.values().get(pk=w[key].pk)
+
+
+def _requests_of(key):
+    return lambda w: list(Connectieaanvraag.objects.filter(applicatie=w[key]).values())
+
+
+CASES = [
+    Case("start", lambda w: "/", "alle"),
+    Case("domeinen", lambda w: "/domeinen/", "alle"),
+    Case("applicaties", lambda w: "/applicaties/", "alle"),
+    Case("onbekend domein", lambda w: "/domeinen/bestaat-niet/", "niemand"),
+    Case("onbekende applicatie", lambda w: "/applicaties/999999/", "niemand"),
+]
+for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
+    base = f"/domeinen/domein-{d.lower()}"
+    CASES += [
+        Case(f"details {d}", lambda w, base=base: f"{base}/", d),
+        Case(f"instanties {d}", lambda w, base=base: f"{base}/applicatieinstanties/", d),
+        Case(
+            f"instantie {d}",
+            lambda w, base=base, inst=inst: f"{base}/applicatieinstanties/{w[inst].client_id}/",
+            d,
+        ),
+        Case(f"aanvragen {d}", lambda w, base=base: f"{base}/connectieaanvragen/", d),
+        Case(
+            f"aanvraag {d}",
+            lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/",
+            d,
+        ),
+        Case(
+            f"opslaan {d}",
+            lambda w, base=base: f"{base}/",
+            d,
+            data={"omschrijving": "gewijzigd", "contact_email": "x@example.org"},
+            state=_domain(d),
+        ),
+        Case(
+            f"status {d}",
+            lambda w, base=base, inst=inst: f"{base}/applicatieinstanties/{w[inst].client_id}/",
+            d,
+            data={"status": "in_onderhoud", "reden": "onderhoud"},
+            state=_instance(inst),
+        ),
+        Case(
+            f"accepteren {d}",
+            lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
+            d,
+            data={},
+            state=_request(req),
+        ),
+        Case(
+            f"weigeren {d}",
+            lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/weigeren/",
+            d,
+            data={"reden": "nee"},
+            state=_request(req),
+        ),
+        Case(
+            f"sleutels {d}",
+            lambda w, base=base, req=req: (
+                f"{base}/connectieaanvragen/{w[req].pk}/sleutels-controleren/"
+            ),
+            d,
+            data={},
+            state=_request(req),
+        ),
+    ]
+# An object of one domain reached through the other domain's URL: nobody, not even support.
+CASES += [
+    Case(
+        "instantie B via A",
+        lambda w: f"/domeinen/domein-a/applicatieinstanties/{w['iYB'].client_id}/",
+        "niemand",
+    ),
+    Case(
+        "aanvraag B via A",
+        lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/",
+        "niemand",
+    ),
+    Case(
+        "accepteren B via A",
+        lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/accepteren/",
+        "niemand",
+        data={},
+        state=_request("rXB"),
+    ),
+]
+for a in ("X", "Y"):
+    CASES += [
+        Case(f"details {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/", a),
+        Case(f"aanvragen {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/connectieaanvragen/", a),
+        Case(f"instanties {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/applicatieinstanties/", a),
+        Case(
+            f"nieuwe aanvraag {a}",
+            lambda w, a=a: f"/applicaties/{w[a].pk}/connectieaanvragen/nieuw/",
+            a,
+        ),
+        Case(
+            f"opslaan {a}",
+            lambda w, a=a: f"/applicaties/{w[a].pk}/",
+            a,
+            data={"contact_naam": "Nieuw", "contact_email": "n@example.org"},
+            state=_app(a),
+        ),
+        Case(
+            f"aanvragen indienen {a}",
+            lambda w, a=a: f"/applicaties/{w[a].pk}/connectieaanvragen/nieuw/",
+            a,
+            data=lambda w: {"domein": w["C"].pk, "jwks_uri": w["jwks_uri"]},
+            state=_requests_of(a),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_authorization_matrix(client, world, case, who):
+    if who != "anoniem":
+        login(client, world["users"][who])
+    url = case.url(world)
+    allowed = who in OWNERS[case.owner]
+    if case.data is None:
+        response = client.get(url)
+        if who == "anoniem":
+            assert response.status_code == 302
+            assert response["Location"].startswith("/inloggen/?next=")
+        else:
+            assert response.status_code == (200 if allowed else 404)
+        return
+    data = case.data(world) if callable(case.data) else case.data
+    before = case.state(world)
+    response = client.post(url, data)
+    after = case.state(world)
+    if who == "anoniem":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/inloggen/?next=")
+        assert after == before
+    elif allowed:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert after != before
+    else:
+        assert response.status_code == 404
+        assert after == before
