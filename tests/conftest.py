@@ -15,8 +15,13 @@ def pytest_collection_modifyitems(config, items):
     data migrations load (the support group, the default roles); serialized rollback restores
     them. Tests marked `postgres` need row locks and real concurrency; say so on SQLite."""
     for item in items:
-        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
-            item.fixturenames.append("django_db_serialized_rollback")
+        if _is_transactional(item):
+            # A marker (not only the fixture): pytest-django decides from the markers whether
+            # to serialize the database when it creates it.
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
     from django.db import connection
 

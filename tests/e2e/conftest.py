@@ -43,7 +43,7 @@ def _allow_orm_beside_playwright():
 
 
 @pytest.fixture(scope="module")
-def browser(_allow_orm_beside_playwright):
+def browser(_serialized_contents, _allow_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -88,3 +88,20 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(scope="session")
+def _serialized_contents(django_db_setup, django_db_blocker):
+    """Keep TransactionTestCase's serialized rollback working beside Playwright.
+
+    Playwright's sync API switches greenlets, and asgiref's Local (Django's `connections`) then
+    hands the tests a different connection object than the one the test database was created
+    with: one without `_test_serialized_contents`. Without it the flush after each transactional
+    test re-creates content types and the migration data (support group, default roles) is not
+    restored. Taken here, before the browser starts, and set on the backend class, so that every
+    connection object in this test process has it."""
+    from django.db import connections
+
+    for conn in connections.all():
+        if hasattr(conn, "_test_serialized_contents"):
+            type(conn)._test_serialized_contents = conn._test_serialized_contents
