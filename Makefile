@@ -39,5 +39,10 @@ format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Not part of the test suite: seeds a PostgreSQL database (BENCH_DATABASE_URL, default
+# ktbeheer_bench), serves it with gunicorn on loopback and writes docs/benchmarks.md.
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -110,6 +110,8 @@ class Connectieaanvraag(models.Model):
         indexes = [
             models.Index(fields=["domein", "status"], name="aanvraag_domein_status_idx"),
             models.Index(fields=["applicatie", "status"], name="aanvraag_app_status_idx"),
+            # The admin's default ordering and its date hierarchy (min/max, year and month ranges).
+            models.Index(fields=["-aangevraagd_op", "-id"], name="aanvraag_aangevraagd_idx"),
         ]
 
     def __str__(self) -> str:
