@@ -112,6 +112,13 @@ class Connectieaanvraag(models.Model):
             models.Index(fields=["applicatie", "status"], name="aanvraag_app_status_idx"),
             # The admin's default ordering and its date hierarchy (min/max, year and month ranges).
             models.Index(fields=["-aangevraagd_op", "-id"], name="aanvraag_aangevraagd_idx"),
+            # ... and the same under the admin's domain and status filters (also their min/max).
+            models.Index(
+                fields=["domein", "-aangevraagd_op", "-id"], name="aanvraag_dom_aangevraagd_idx"
+            ),
+            models.Index(
+                fields=["status", "-aangevraagd_op", "-id"], name="aanvraag_stat_aangevraagd_idx"
+            ),
         ]
 
     def __str__(self) -> str:
