@@ -211,6 +211,11 @@ def make_plan(options: ScaleOptions) -> Plan:
     cap = max(1, math.ceil(1.3 * n_app))
     inst_per_domain = apportion(options.instances, dom_w, cap)
     active_pairs: set[tuple[int, int]] = set()
+    # Per pair: when its first request was filed and when its last event happened. Refused
+    # requests go before the first, open ones after the last, so that at no moment a pair has
+    # two undecided requests, or an undecided request beside a non-closed instance.
+    starts: dict[tuple[int, int], datetime] = {}
+    ends: dict[tuple[int, int], datetime] = {}
     for d, n in enumerate(inst_per_domain):
         if n == 0:
             continue
@@ -220,7 +225,7 @@ def make_plan(options: ScaleOptions) -> Plan:
         for _ in range(n - distinct):
             per_pair[rng.randrange(distinct)] += 1
         for a, k in zip(apps, per_pair, strict=True):
-            _plan_pair(rng, plan, a, d, k, active_pairs)
+            starts[a, d], ends[a, d] = _plan_pair(rng, plan, a, d, k, active_pairs)
 
     # Refused requests: popular applications ask popular domains, sometimes twice.
     n_refused = options.requests - options.instances - options.n_open
@@ -228,14 +233,18 @@ def make_plan(options: ScaleOptions) -> Plan:
     for d, n in enumerate(ref_per_domain):
         for _ in range(n):
             a = min(bisect.bisect(app_cum, rng.random() * app_cum[-1]), n_app - 1)
-            filed = _at(rng, EPOCH, 0, SPAN_DAYS)
+            default_start = EPOCH + timedelta(days=SPAN_DAYS * 0.9)
+            decided = starts.get((a, d), default_start) - timedelta(days=rng.uniform(1, 30))
+            filed = decided - timedelta(days=rng.uniform(0.1, 20))
+            starts[a, d] = filed
+            ends.setdefault((a, d), default_start)
             plan.requests.append(
                 PlannedRequest(
                     app=a,
                     domain=d,
                     status=AanvraagStatus.GEWEIGERD,
                     filed=filed,
-                    decided=_at(rng, filed, 0.1, 20),
+                    decided=decided,
                     reason=rng.choice(REFUSAL_REASONS),
                 )
             )
@@ -260,7 +269,12 @@ def make_plan(options: ScaleOptions) -> Plan:
                         app=a,
                         domain=d,
                         status=AanvraagStatus.AANGEVRAAGD,
-                        filed=_at(rng, EPOCH, SPAN_DAYS, SPAN_DAYS + 30),
+                        filed=_at(
+                            rng,
+                            max(EPOCH + timedelta(days=SPAN_DAYS), ends.get((a, d), EPOCH)),
+                            1,
+                            30,
+                        ),
                     )
                 )
             spill += (want - len(chosen)) if rounds == 0 else -len(chosen)
@@ -269,9 +283,10 @@ def make_plan(options: ScaleOptions) -> Plan:
     return plan
 
 
-def _plan_pair(rng, plan: Plan, a: int, d: int, k: int, active_pairs: set) -> None:
-    """k instances of one pair in time order; all but the last are closed."""
-    t = _at(rng, EPOCH, 0, SPAN_DAYS * 0.6)
+def _plan_pair(rng, plan: Plan, a: int, d: int, k: int, active_pairs: set):
+    """k instances of one pair in time order; all but the last are closed.
+    Returns (first filing, last event) of the pair."""
+    t = start = _at(rng, EPOCH, 0, SPAN_DAYS * 0.6)
     for i in range(k):
         filed = t
         accepted = _at(rng, filed, 0.05, 10)
@@ -314,6 +329,7 @@ def _plan_pair(rng, plan: Plan, a: int, d: int, k: int, active_pairs: set) -> No
             )
         )
         t = _at(rng, when, 1, 90)
+    return start, when
 
 
 # --- builders: one per model; extend here when a model gains a field --------------------------
@@ -600,10 +616,3 @@ def write_plan(plan: Plan, *, progress=lambda msg: None) -> dict[str, int]:
             AanvraagStatuswijziging,
         )
     }
-
-
-def is_seeded() -> bool:
-    return (
-        Domein.objects.filter(naam__startswith="ggz-").exists()
-        and User.objects.filter(username__startswith="dbeheer-").exists()
-    )

@@ -413,9 +413,13 @@ def write_report(out: Path, *, args, ctx, results, explains, scenarios, server) 
         "Written by `make bench` (`bench/run.py`); do not edit by hand. The suite never times "
         "anything; this is where speed is measured.",
         "",
+        "What was changed for speed, and why: [performance.md](performance.md).",
+        "",
         "**Noise.** This run shared a 2-core machine with other test suites running at the same "
-        "time; treat the absolute numbers as rough and compare ratios. Re-run on a quiet machine "
-        "before drawing conclusions.",
+        "time (load average at the end of the run: "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " for 1 / 5 / 15 min); treat the absolute numbers as rough and compare ratios. "
+        "Re-run on a quiet machine before drawing conclusions.",
         "",
         "## Machine",
         "",
@@ -549,11 +553,10 @@ def main() -> int:
             cwd=ROOT,
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # the results; progress goes straight to stderr
             text=True,
             timeout=len(pages) * (args.max_seconds + 60),
         )
-        sys.stderr.write(run.stderr)
         os.unlink(fh.name)
     finally:
         server.terminate()

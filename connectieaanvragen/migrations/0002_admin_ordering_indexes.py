@@ -5,25 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applicaties', '0001_initial'),
-        ('connectieaanvragen', '0001_initial'),
-        ('domeinen', '0001_initial'),
+        ("applicaties", "0001_initial"),
+        ("connectieaanvragen", "0001_initial"),
+        ("domeinen", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='connectieaanvraag',
-            index=models.Index(fields=['-aangevraagd_op', '-id'], name='aanvraag_aangevraagd_idx'),
+            model_name="connectieaanvraag",
+            index=models.Index(fields=["-aangevraagd_op", "-id"], name="aanvraag_aangevraagd_idx"),
         ),
         migrations.AddIndex(
-            model_name='connectieaanvraag',
-            index=models.Index(fields=['domein', '-aangevraagd_op', '-id'], name='aanvraag_dom_aangevraagd_idx'),
+            model_name="connectieaanvraag",
+            index=models.Index(
+                fields=["domein", "-aangevraagd_op", "-id"], name="aanvraag_dom_aangevraagd_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='connectieaanvraag',
-            index=models.Index(fields=['status', '-aangevraagd_op', '-id'], name='aanvraag_stat_aangevraagd_idx'),
+            model_name="connectieaanvraag",
+            index=models.Index(
+                fields=["status", "-aangevraagd_op", "-id"], name="aanvraag_stat_aangevraagd_idx"
+            ),
         ),
     ]

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applicaties', '0001_initial'),
-        ('domeinen', '0001_initial'),
+        ("applicaties", "0001_initial"),
+        ("domeinen", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='applicatieinstantie',
-            index=models.Index(fields=['-aangemaakt_op', '-id'], name='instantie_aangemaakt_idx'),
+            model_name="applicatieinstantie",
+            index=models.Index(fields=["-aangemaakt_op", "-id"], name="instantie_aangemaakt_idx"),
         ),
         migrations.AddIndex(
-            model_name='applicatieinstantie',
-            index=models.Index(fields=['domein', '-aangemaakt_op', '-id'], name='instantie_dom_aangemaakt_idx'),
+            model_name="applicatieinstantie",
+            index=models.Index(
+                fields=["domein", "-aangemaakt_op", "-id"], name="instantie_dom_aangemaakt_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='applicatieinstantie',
-            index=models.Index(fields=['status', '-aangemaakt_op', '-id'], name='instantie_stat_aangemaakt_idx'),
+            model_name="applicatieinstantie",
+            index=models.Index(
+                fields=["status", "-aangemaakt_op", "-id"], name="instantie_stat_aangemaakt_idx"
+            ),
         ),
     ]

@@ -3,6 +3,7 @@
 import itertools
 import statistics
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -85,6 +86,28 @@ def test_lifecycle_invariants_hold(seeded):
         assert aanvraag.besloten_op == inst.aangemaakt_op
     assert not Connectieaanvraag.objects.filter(status="geweigerd", besluit_reden="").exists()
     assert Applicatieinstantie.objects.filter(connectieaanvraag__isnull=True).count() == 0
+
+
+def test_no_pair_ever_had_two_undecided_requests_or_one_beside_a_live_instance(seeded):
+    """Replay time per (application, domain): undecided requests [filed, decided) and live
+    instances [created, closed) never overlap, as the filing service would have refused."""
+    forever = datetime.max.replace(tzinfo=UTC)
+    closed_at = dict(
+        InstantieStatuswijziging.objects.filter(naar_status="afgesloten").values_list(
+            "instantie_id", "op"
+        )
+    )
+    periods = defaultdict(list)
+    for r in Connectieaanvraag.objects.all():
+        periods[r.applicatie_id, r.domein_id].append((r.aangevraagd_op, r.besloten_op or forever))
+    for i in Applicatieinstantie.objects.all():
+        periods[i.applicatie_id, i.domein_id].append(
+            (i.aangemaakt_op, closed_at.get(i.pk, forever))
+        )
+    for pair, spans in periods.items():
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert start >= end, f"overlap for pair {pair}"
 
 
 def test_every_instance_and_request_has_a_consistent_history(seeded):
