@@ -378,7 +378,9 @@ def _ok(flag: bool | None) -> str:
     return "—" if flag is None else ("ja" if flag else "**NEE**")
 
 
-def write_report(out: Path, *, args, ctx, results, explains, scenarios, server) -> list[str]:
+def write_report(
+    out: Path, *, args, ctx, seed_note, results, explains, scenarios, server
+) -> list[str]:
     by_key = {r["key"]: r for r in results}
     floors = [r["p95_ms"] for r in results if r["kind"] == "floor"]
     floor = sum(floors) / len(floors)
@@ -432,7 +434,8 @@ def write_report(out: Path, *, args, ctx, results, explains, scenarios, server) 
         "- Data (`manage.py seed_scale`, defaults): "
         + ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in ctx.counts.items())
         + f"; the largest domain (`{ctx.big_domein_naam}`) holds {ctx.big_domein_instances:,} "
-        "instances.".replace(",", "."),
+        "instances.".replace(",", ".")
+        + f" Database {seed_note}.",
         f"- Server: gunicorn, {server['workers']} workers × {server['threads']} threads (gthread, "
         "keep-alive), DEBUG=0, PostgreSQL on loopback, persistent database connections "
         "(`DB_CONN_MAX_AGE=60`), `KT_BENCH=1` (query counter and floor view).",
@@ -508,9 +511,18 @@ def main() -> int:
     ensure_database(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
+    import psycopg
+
+    with psycopg.connect(args.database_url) as conn:
+        seeded = conn.execute("SELECT EXISTS (SELECT 1 FROM domeinen_domein)").fetchone()[0]
     started = time.monotonic()
     manage(env, "seed_scale", "--if-empty", *args.seed_args.split())
-    print(f"seed: {time.monotonic() - started:.1f} s")
+    seed_note = (
+        "already seeded by an earlier run (seed_scale skipped)"
+        if seeded
+        else f"seeded in this run by `seed_scale` in {time.monotonic() - started:.1f} s"
+    )
+    print(f"seed: {seed_note}")
 
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -574,6 +586,7 @@ def main() -> int:
         args.out,
         args=args,
         ctx=ctx,
+        seed_note=seed_note,
         results=results,
         explains=explains,
         scenarios=scenarios,
