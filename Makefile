@@ -52,5 +52,10 @@ chromium:
 	  echo "Chromium of openssl ontbreekt; installeren met apt-get..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl; }
 
+# Not part of the test suite: seeds a PostgreSQL database (BENCH_DATABASE_URL, default
+# ktbeheer_bench), serves it with gunicorn on loopback and writes docs/benchmarks.md.
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

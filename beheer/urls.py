@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("domeinen.urls")),
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

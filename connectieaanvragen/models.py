@@ -114,6 +114,15 @@ class Connectieaanvraag(models.Model):
         indexes = [
             models.Index(fields=["domein", "status"], name="aanvraag_domein_status_idx"),
             models.Index(fields=["applicatie", "status"], name="aanvraag_app_status_idx"),
+            # The admin's default ordering and its date hierarchy (min/max, year and month ranges).
+            models.Index(fields=["-aangevraagd_op", "-id"], name="aanvraag_aangevraagd_idx"),
+            # ... and the same under the admin's domain and status filters (also their min/max).
+            models.Index(
+                fields=["domein", "-aangevraagd_op", "-id"], name="aanvraag_dom_aangevraagd_idx"
+            ),
+            models.Index(
+                fields=["status", "-aangevraagd_op", "-id"], name="aanvraag_stat_aangevraagd_idx"
+            ),
         ]
 
     def __str__(self) -> str:

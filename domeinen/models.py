@@ -190,6 +190,15 @@ class Applicatieinstantie(models.Model):
         indexes = [
             models.Index(fields=["domein", "status"], name="instantie_domein_status_idx"),
             models.Index(fields=["applicatie", "status"], name="instantie_app_status_idx"),
+            # The admin's default ordering: newest first, LIMIT 100 without sorting the table.
+            models.Index(fields=["-aangemaakt_op", "-id"], name="instantie_aangemaakt_idx"),
+            # ... and the same ordering under the admin's domain and status filters.
+            models.Index(
+                fields=["domein", "-aangemaakt_op", "-id"], name="instantie_dom_aangemaakt_idx"
+            ),
+            models.Index(
+                fields=["status", "-aangemaakt_op", "-id"], name="instantie_stat_aangemaakt_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,134 @@
+"""Load driver for `make bench`: a separate process that drives pages over loopback.
+
+Usage: python bench/loadgen.py CONFIG.json  (prints a JSON list of results on stdout)
+
+Why Python threads + requests and not wrk: no system package to install (CI and a fresh machine
+have neither wrk nor a compiler for it), and we need per-request details wrk does not give
+without Lua scripting: the X-KT-Queries header, the status of every response, a session cookie
+per simulated user. The cost is client CPU on the same two cores: the floor row pays it too, so
+the ratio to the floor stays fair, and the absolute numbers are an upper bound.
+
+Each page is driven on its own, by `clients` threads with one keep-alive requests.Session each,
+until `max_requests` responses or `max_seconds` have passed, whichever comes first, after a
+warm-up that is not measured. Only loopback targets are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+import requests
+
+QUERIES_HEADER = "X-KT-Queries"
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    k = (len(sorted_values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def _session(page: dict) -> requests.Session:
+    s = requests.Session()
+    s.headers.update(page.get("headers") or {})
+    cookies = page.get("cookies") or {}
+    if cookies:  # an explicit header: the session belongs to this client, whatever the jar does
+        s.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    return s
+
+
+def drive(
+    base: str, page: dict, *, clients: int, max_requests: int, max_seconds: float, warmup: int
+):
+    url = base + page["path"]
+    sessions = [_session(page) for _ in range(clients)]
+    for s in sessions:
+        for _ in range(warmup):
+            s.get(url, allow_redirects=False, timeout=30)
+    lock = threading.Lock()
+    issued = 0
+    latencies: list[float] = []
+    queries: list[int] = []
+    statuses: dict[int, int] = {}
+    sizes: list[int] = []
+    deadline = time.perf_counter() + max_seconds
+
+    def worker(s: requests.Session):
+        nonlocal issued
+        while True:
+            with lock:
+                if issued >= max_requests or time.perf_counter() >= deadline:
+                    return
+                issued += 1
+            t0 = time.perf_counter()
+            r = s.get(url, allow_redirects=False, timeout=30)
+            _ = r.content
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                sizes.append(len(r.content))
+                if QUERIES_HEADER in r.headers:
+                    queries.append(int(r.headers[QUERIES_HEADER]))
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(s,)) for s in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    for s in sessions:
+        s.close()
+    lat = sorted(x * 1000 for x in latencies)
+    return {
+        "key": page["key"],
+        "path": page["path"],
+        "n": len(lat),
+        "seconds": round(wall, 3),
+        "rps": round(len(lat) / wall, 1) if wall else 0.0,
+        "p50_ms": round(percentile(lat, 50), 2),
+        "p95_ms": round(percentile(lat, 95), 2),
+        "p99_ms": round(percentile(lat, 99), 2),
+        "max_ms": round(lat[-1], 2) if lat else None,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "queries_min": min(queries) if queries else None,
+        "queries_max": max(queries) if queries else None,
+        "queries_median": statistics.median(queries) if queries else None,
+        "bytes_median": int(statistics.median(sizes)) if sizes else 0,
+    }
+
+
+def main(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        config = json.load(fh)
+    host = urlsplit(config["base"]).hostname or ""
+    if not (host == "localhost" or host.startswith("127.")):
+        raise SystemExit(f"refusing a non-loopback target: {config['base']}")
+    results = []
+    for page in config["pages"]:
+        results.append(
+            drive(
+                config["base"],
+                page,
+                clients=config["clients"],
+                max_requests=config["max_requests"],
+                max_seconds=config["max_seconds"],
+                warmup=config["warmup"],
+            )
+        )
+        print(f"  {page['key']:<28} {results[-1]['p95_ms']:>8} ms p95", file=sys.stderr)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

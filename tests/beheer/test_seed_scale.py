@@ -1,0 +1,168 @@
+"""`manage.py seed_scale`: counts match the options, every rule holds, sizes are skewed."""
+
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from applicaties.models import Applicatie
+from beheer import scale
+from beheer.accounts.models import User
+from connectieaanvragen.models import AanvraagStatuswijziging, Connectieaanvraag
+from domeinen.models import (
+    INSTANCE_TRANSITIONS,
+    Applicatieinstantie,
+    Domein,
+    InstantieStatuswijziging,
+)
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS = {
+    "domains": 20,
+    "applications": 40,
+    "instances": 240,
+    "requests": 400,
+    "open_requests": 25,
+    "domain_admins": 25,
+    "application_admins": 15,
+    "support_users": 2,
+    "batch_size": 64,
+}
+
+
+@pytest.fixture
+def seeded(capsys):
+    call_command("seed_scale", **OPTIONS)
+    return capsys.readouterr().out
+
+
+def test_counts_match_the_options(seeded):
+    o = OPTIONS
+    assert Domein.objects.count() == o["domains"]
+    assert Applicatie.objects.count() == o["applications"]
+    assert Applicatieinstantie.objects.count() == o["instances"]
+    assert Connectieaanvraag.objects.count() == o["requests"]
+    statuses = Counter(Connectieaanvraag.objects.values_list("status", flat=True))
+    assert statuses == {
+        "geaccepteerd": o["instances"],
+        "aangevraagd": o["open_requests"],
+        "geweigerd": o["requests"] - o["instances"] - o["open_requests"],
+    }
+    assert User.objects.count() == o["support_users"] + o["domain_admins"] + o["application_admins"]
+    assert sum(u.is_support for u in User.objects.filter(is_staff=True)) == o["support_users"]
+    assert all(d.beheerders.exists() for d in Domein.objects.all())
+    assert all(a.beheerders.exists() for a in Applicatie.objects.all())
+
+
+def test_every_row_passes_model_validation_and_constraints(seeded):
+    for model in (Domein, Applicatie, Applicatieinstantie, Connectieaanvraag):
+        for obj in model.objects.all():
+            obj.full_clean()  # fields, choices, URL and name validators, check/unique constraints
+
+
+def test_lifecycle_invariants_hold(seeded):
+    non_closed = Counter(
+        Applicatieinstantie.objects.exclude(status="afgesloten").values_list(
+            "applicatie_id", "domein_id"
+        )
+    )
+    assert max(non_closed.values()) == 1
+    open_pairs = Counter(
+        Connectieaanvraag.objects.filter(status="aangevraagd").values_list(
+            "applicatie_id", "domein_id"
+        )
+    )
+    assert max(open_pairs.values()) == 1
+    assert not set(open_pairs) & set(non_closed), "open request beside a non-closed instance"
+    for aanvraag in Connectieaanvraag.objects.filter(status="geaccepteerd").select_related(
+        "instantie"
+    ):
+        inst = aanvraag.instantie
+        assert (inst.applicatie_id, inst.domein_id) == (aanvraag.applicatie_id, aanvraag.domein_id)
+        assert aanvraag.besloten_op == inst.aangemaakt_op
+    assert not Connectieaanvraag.objects.filter(status="geweigerd", besluit_reden="").exists()
+    assert Applicatieinstantie.objects.filter(connectieaanvraag__isnull=True).count() == 0
+
+
+def test_no_pair_ever_had_two_undecided_requests_or_one_beside_a_live_instance(seeded):
+    """Replay time per (application, domain): undecided requests [filed, decided) and live
+    instances [created, closed) never overlap, as the filing service would have refused."""
+    forever = datetime.max.replace(tzinfo=UTC)
+    closed_at = dict(
+        InstantieStatuswijziging.objects.filter(naar_status="afgesloten").values_list(
+            "instantie_id", "op"
+        )
+    )
+    periods = defaultdict(list)
+    for r in Connectieaanvraag.objects.all():
+        periods[r.applicatie_id, r.domein_id].append((r.aangevraagd_op, r.besloten_op or forever))
+    for i in Applicatieinstantie.objects.all():
+        periods[i.applicatie_id, i.domein_id].append(
+            (i.aangemaakt_op, closed_at.get(i.pk, forever))
+        )
+    for pair, spans in periods.items():
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert start >= end, f"overlap for pair {pair}"
+
+
+def test_every_instance_and_request_has_a_consistent_history(seeded):
+    history = defaultdict(list)
+    for row in InstantieStatuswijziging.objects.order_by("op", "id"):
+        history[row.instantie_id].append(row)
+    for inst in Applicatieinstantie.objects.all():
+        rows = history[inst.pk]
+        assert rows[0].van_status == "" and rows[0].naar_status == "actief"
+        for prev, row in itertools.pairwise(rows):
+            assert row.van_status == prev.naar_status
+            assert row.naar_status in INSTANCE_TRANSITIONS[row.van_status]
+            assert row.reden
+        assert rows[-1].naar_status == inst.status
+        assert rows[-1].op == inst.status_sinds
+    req_history = defaultdict(list)
+    for row in AanvraagStatuswijziging.objects.order_by("op", "id"):
+        req_history[row.aanvraag_id].append(row)
+    for aanvraag in Connectieaanvraag.objects.all():
+        rows = req_history[aanvraag.pk]
+        assert rows[0].naar_status == "aangevraagd"
+        assert rows[-1].naar_status == aanvraag.status
+        assert len(rows) == (1 if aanvraag.status == "aangevraagd" else 2)
+
+
+def test_a_few_domains_are_much_larger_than_most(seeded):
+    sizes = sorted(
+        Counter(Applicatieinstantie.objects.values_list("domein_id", flat=True)).values()
+    )
+    assert sizes[-1] >= 5 * statistics.median(sizes)
+    assert sizes[-1] >= 0.15 * OPTIONS["instances"]
+
+
+def test_small_preset_runs(capsys):
+    call_command("seed_scale", "--small")
+    assert Applicatieinstantie.objects.count() == scale.SMALL.instances
+    assert Connectieaanvraag.objects.count() == scale.SMALL.requests
+
+
+def test_refuses_to_run_on_prd2(settings):
+    settings.KT_OMGEVING = "prd2"
+    with pytest.raises(CommandError, match="prd2"):
+        call_command("seed_scale", "--small")
+    assert not Domein.objects.exists()
+
+
+def test_refuses_a_database_with_data_unless_if_empty(seeded, capsys):
+    with pytest.raises(CommandError, match="lege database"):
+        call_command("seed_scale", "--small")
+    call_command("seed_scale", "--small", "--if-empty")
+    assert "slaat over" in capsys.readouterr().out
+    assert Domein.objects.count() == OPTIONS["domains"]
+
+
+def test_fewer_requests_than_instances_is_refused():
+    with pytest.raises(CommandError, match="geaccepteerde aanvraag"):
+        call_command("seed_scale", domains=2, applications=2, instances=5, requests=3)
+    assert not Domein.objects.exists()
