@@ -12,6 +12,7 @@ from rest_framework.authentication import (
     get_authorization_header,
 )
 
+from beheer.accounts.selectors import is_locked
 from beheer.api import tokens
 from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
 
@@ -66,6 +67,16 @@ class BearerTokenAuthentication(BaseAuthentication):
             or not tokens.matches(token, row.sleutel_hash)
         ):
             raise exceptions.AuthenticationFailed(self.invalid)
+        # The same gates as the web session: a password set by someone else must be changed
+        # first, and a username locked after wrong passwords stays locked for its tokens too.
+        if row.gebruiker.must_change_password:
+            raise exceptions.PermissionDenied(
+                _("Wijzig eerst uw wachtwoord in het portaal; daarna werkt dit token weer.")
+            )
+        if is_locked(user=row.gebruiker):
+            raise exceptions.PermissionDenied(
+                _("Uw account is geblokkeerd. Neem contact op met support.")
+            )
         _touch(PersoonlijkToken, row)
         return row.gebruiker, row
 

@@ -160,3 +160,21 @@ def test_support_changelists_have_flat_query_counts(client, world, name):
         create_personal_token(gebruiker=world.dora, naam=f"extra {i}", by=world.support)
         Rol.objects.create(naam=f"Extra {i}")
     assert count() == small
+
+
+def test_token_of_a_user_who_must_change_password_gets_403(client, world):
+    world.anna.must_change_password = True
+    world.anna.save()
+    response = client.get("/api/v1/applicaties/", **auth(world, "anna"))
+    assert response.status_code == 403
+    assert "Wijzig eerst uw wachtwoord" in response.json()["detail"]
+
+
+def test_token_of_a_locked_username_gets_403(client, world, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"), {"username": world.anna.username, "password": "fout-wachtwoord"}
+        )
+    response = client.get("/api/v1/applicaties/", **auth(world, "anna"))
+    assert response.status_code == 403
+    assert "geblokkeerd" in response.json()["detail"]
