@@ -129,3 +129,8 @@ def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
             Permission(perm.resource_type, perm.operatie, perm.bereik, tuple(granted))
         )
     return render_scopes(permissions, client_id=str(instance.client_id))
+
+
+def instance_history(*, instance: Applicatieinstantie):
+    """Status and role changes of an instance, newest first, with who and which roles."""
+    return instance.historie.select_related("door", "van_rol", "naar_rol")
