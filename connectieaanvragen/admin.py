@@ -103,6 +103,8 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
     autocomplete_fields = ("applicatie", "domein")
     inlines = (AanvraagHistorieInline,)
     actions = ("accept_selected",)
+    # The raw check result is shown as a readable summary (jwks_samenvatting), never edited.
+    exclude = ("jwks_resultaat",)
     readonly_fields = (
         "applicatie",
         "domein",
