@@ -58,7 +58,7 @@ class InstanceRoleForm(PortalFormMixin, forms.Form):
         },
     )
     reden = forms.CharField(
-        label=_("Reden"),
+        label=_("Reden van de rolwijziging"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Geef een reden op.")},
