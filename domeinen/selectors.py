@@ -50,7 +50,7 @@ def user_administers_domain(*, user, domein_id: int) -> bool:
 def instances_for_domain(
     *, domein: Domein, status: str | None = None, search: str | None = None
 ) -> QuerySet[Applicatieinstantie]:
-    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie")
+    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie", "rol")
     if status:
         qs = qs.filter(status=status)
     if search:

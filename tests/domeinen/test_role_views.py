@@ -277,3 +277,14 @@ def test_instance_of_another_domain_cannot_get_a_role_through_this_domain(
     )
     assert response.status_code == 404
     assert _snapshot(foreign) == before
+
+
+def test_domain_instances_tab_shows_role_and_fhir_state_per_instance(
+    client_dom, domein, instance, other_role, domeinbeheerder
+):
+    Applicatieinstantie.objects.filter(pk=instance.pk).update(
+        rol=other_role, fhir_status=FhirStatus.GESYNCHRONISEERD, fhir_version="3"
+    )
+    page = client_dom.get(reverse("domeinen:instanties", args=[domein.naam])).content.decode()
+    assert '<td class="rol">Alleen lezen</td>' in page
+    assert "Gesynchroniseerd (versie 3)" in page
