@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -101,6 +103,8 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
     autocomplete_fields = ("applicatie", "domein")
     inlines = (AanvraagHistorieInline,)
     actions = ("accept_selected",)
+    # The raw check result is shown as a readable summary (jwks_samenvatting), never edited.
+    exclude = ("jwks_resultaat",)
     readonly_fields = (
         "applicatie",
         "domein",
@@ -114,7 +118,26 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
         "besloten_op",
         "besluit_reden",
         "instantie",
+        "jwks_gecontroleerd_op",
+        "jwks_samenvatting",
     )
+
+    @admin.display(description=_("resultaat JWKS-controle"))
+    def jwks_samenvatting(self, obj):
+        """The last JWKS check, readable: the keys found (kid/kty/alg/size) or the error."""
+        result = obj.jwks_resultaat or {}
+        if not obj.jwks_gecontroleerd_op and not result:
+            return _("Nog niet gecontroleerd.")
+        lines = [str(_("In orde")) if result.get("ok") else str(_("Niet in orde"))]
+        if result.get("fout"):
+            lines.append(f"{_('Fout')}: {result['fout']}")
+        for key in result.get("sleutels") or []:
+            size = f"{key['grootte']} bits" if key.get("grootte") else key.get("curve") or "—"
+            lines.append(
+                f"kid={key.get('kid') or '—'}, kty={key.get('kty') or '—'}, "
+                f"alg={key.get('alg') or '—'}, {size}"
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein
+from rollen.models import Rol
 
 
 class NewRequestForm(PortalFormMixin, forms.Form):
@@ -45,4 +46,15 @@ class RefuseForm(PortalFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Geef de reden waarom de aanvraag wordt geweigerd.")},
+    )
+
+
+class AcceptForm(PortalFormMixin, forms.Form):
+    rol = forms.ModelChoiceField(
+        label=_("Rol"),
+        required=False,
+        queryset=Rol.objects.order_by("naam"),
+        empty_label=_("Standaardrol voor de soort applicatie"),
+        help_text=_("Bepaalt welke SMART-scopes de applicatieinstantie krijgt."),
+        error_messages={"invalid_choice": _("Kies een bestaande rol.")},
     )

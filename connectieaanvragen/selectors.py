@@ -29,7 +29,7 @@ def requests_for_application(
     *, applicatie, status: str | None = None
 ) -> QuerySet[Connectieaanvraag]:
     qs = Connectieaanvraag.objects.filter(applicatie=applicatie).select_related(
-        "domein", "aangevraagd_door", "besloten_door", "instantie"
+        "domein", "aangevraagd_door", "besloten_door", "instantie__rol"
     )
     if status:
         qs = qs.filter(status=status)

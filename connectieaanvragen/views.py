@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applicaties.selectors import applications_for_user
 from beheer.errors import ServiceError
 from beheer.paging import paginate
-from connectieaanvragen.forms import NewRequestForm, RefuseForm
+from connectieaanvragen.forms import AcceptForm, NewRequestForm, RefuseForm
 from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.models import Connectieaanvraag
 from connectieaanvragen.selectors import requests_for_application, requests_for_domain
@@ -34,7 +34,7 @@ def _domain_request(request, naam, pk):
     domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
     aanvraag = get_object_or_404(
         Connectieaanvraag.objects.select_related(
-            "applicatie", "aangevraagd_door", "besloten_door", "instantie"
+            "applicatie", "aangevraagd_door", "besloten_door", "instantie__rol"
         ),
         domein=domein,
         pk=pk,
@@ -53,7 +53,7 @@ def domain_requests(request, naam):
     )
 
 
-def _render_review(request, domein, aanvraag, *, refuse_form=None, status=200):
+def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=None, status=200):
     return render(
         request,
         "connectieaanvragen/review.html",
@@ -61,6 +61,7 @@ def _render_review(request, domein, aanvraag, *, refuse_form=None, status=200):
             "domein": domein,
             "aanvraag": aanvraag,
             "refuse_form": refuse_form or RefuseForm(),
+            "accept_form": accept_form or AcceptForm(prefix="accepteren"),
             "historie": aanvraag.historie.select_related("door"),
             "tab": "aanvragen",
         },
@@ -78,15 +79,31 @@ def review(request, naam, pk):
 @require_POST
 def accept(request, naam, pk):
     domein, aanvraag = _domain_request(request, naam, pk)
+    form = AcceptForm(request.POST, prefix="accepteren")
+    if not form.is_valid():
+        return _render_review(request, domein, aanvraag, accept_form=form)
+    rol = form.cleaned_data["rol"]
     try:
-        aanvraag = accept_request(request_id=aanvraag.pk, by=request.user)
+        aanvraag = accept_request(
+            request_id=aanvraag.pk, by=request.user, rol_id=rol.pk if rol else None
+        )
     except ServiceError as exc:
+        if exc.code.startswith("role"):
+            form.add_error("rol", exc.message)
+            return _render_review(request, domein, aanvraag, accept_form=form)
         messages.error(request, exc.message)
     else:
         messages.success(
             request,
-            _("De connectieaanvraag van %(app)s is geaccepteerd; client-Id: %(client_id)s.")
-            % {"app": aanvraag.applicatie, "client_id": aanvraag.instantie.client_id},
+            _(
+                "De connectieaanvraag van %(app)s is geaccepteerd; client-Id: %(client_id)s, "
+                "rol: %(rol)s."
+            )
+            % {
+                "app": aanvraag.applicatie,
+                "client_id": aanvraag.instantie.client_id,
+                "rol": aanvraag.instantie.rol,
+            },
         )
     return redirect("connectieaanvragen:beoordelen", naam=domein.naam, pk=aanvraag.pk)
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein, InstantieStatus
+from rollen.models import Rol
 
 
 class DomainDetailsForm(PortalFormMixin, forms.ModelForm):
@@ -42,3 +43,27 @@ class InstanceStatusForm(PortalFormMixin, forms.Form):
         self.fields["status"].choices = [
             (value, label) for value, label in InstantieStatus.choices if value in allowed
         ]
+
+
+class InstanceRoleForm(PortalFormMixin, forms.Form):
+    """Choose another role for an instance; the service checks the rest."""
+
+    rol = forms.ModelChoiceField(
+        label=_("Nieuwe rol"),
+        queryset=Rol.objects.order_by("naam"),
+        empty_label=_("Kies een rol"),
+        error_messages={
+            "required": _("Kies een rol."),
+            "invalid_choice": _("Kies een bestaande rol."),
+        },
+    )
+    reden = forms.CharField(
+        label=_("Reden van de rolwijziging"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rol"].queryset = Rol.objects.exclude(pk=instance.rol_id).order_by("naam")

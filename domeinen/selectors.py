@@ -50,7 +50,7 @@ def user_administers_domain(*, user, domein_id: int) -> bool:
 def instances_for_domain(
     *, domein: Domein, status: str | None = None, search: str | None = None
 ) -> QuerySet[Applicatieinstantie]:
-    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie")
+    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie", "rol")
     if status:
         qs = qs.filter(status=status)
     if search:
@@ -129,3 +129,8 @@ def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
             Permission(perm.resource_type, perm.operatie, perm.bereik, tuple(granted))
         )
     return render_scopes(permissions, client_id=str(instance.client_id))
+
+
+def instance_history(*, instance: Applicatieinstantie):
+    """Status and role changes of an instance, newest first, with who and which roles."""
+    return instance.historie.select_related("door", "van_rol", "naar_rol")

@@ -18,6 +18,11 @@ urlpatterns = [
         name="instantie",
     ),
     path(
+        "domeinen/<slug:naam>/applicatieinstanties/<uuid:client_id>/rol/",
+        views.instance_role,
+        name="instantie_rol",
+    ),
+    path(
         "applicaties/<int:pk>/applicatieinstanties/",
         views.application_instances,
         name="applicatie_instanties",

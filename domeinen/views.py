@@ -7,15 +7,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applicaties.selectors import applications_for_user
 from beheer.errors import ServiceError
 from beheer.paging import paginate
-from domeinen.forms import DomainDetailsForm, InstanceFilterForm, InstanceStatusForm
+from domeinen.forms import (
+    DomainDetailsForm,
+    InstanceFilterForm,
+    InstanceRoleForm,
+    InstanceStatusForm,
+)
 from domeinen.models import Applicatieinstantie, InstantieStatus
-from domeinen.selectors import domains_for_user, domains_with_counts_for_user, instances_for_domain
-from domeinen.services import change_instance_status, update_domain_details
+from domeinen.selectors import (
+    domains_for_user,
+    domains_with_counts_for_user,
+    granted_device_index,
+    instance_history,
+    instances_for_domain,
+    scopes_for_instance,
+    with_role_permissions,
+)
+from domeinen.services import change_instance_role, change_instance_status, update_domain_details
 
 
 def get_domain_for_user(request, naam):
@@ -62,15 +75,38 @@ def domain_instances(request, naam):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def instance_detail(request, naam, client_id):
+def _domain_instance(request, naam, client_id):
     domein = get_domain_for_user(request, naam)
     instance = get_object_or_404(
-        Applicatieinstantie.objects.select_related("applicatie", "connectieaanvraag"),
+        with_role_permissions(
+            Applicatieinstantie.objects.select_related("applicatie", "connectieaanvraag")
+        ),
         domein=domein,
         client_id=client_id,
     )
+    return domein, instance
+
+
+def _render_instance(request, domein, instance, *, form=None, role_form=None):
+    return render(
+        request,
+        "domeinen/instance_detail.html",
+        {
+            "domein": domein,
+            "instantie": instance,
+            "scopes": scopes_for_instance(instance),
+            "historie": instance_history(instance=instance),
+            "form": form or InstanceStatusForm(instance=instance),
+            "role_form": role_form or InstanceRoleForm(instance=instance, prefix="rol"),
+            "tab": "instanties",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instance_detail(request, naam, client_id):
+    domein, instance = _domain_instance(request, naam, client_id)
     form = InstanceStatusForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,30 +125,46 @@ def instance_detail(request, naam, client_id):
                 % InstantieStatus(form.cleaned_data["status"]).label,
             )
             return redirect("domeinen:instantie", naam=domein.naam, client_id=instance.client_id)
-    historie = instance.historie.select_related("door")
-    return render(
-        request,
-        "domeinen/instance_detail.html",
-        {
-            "domein": domein,
-            "instantie": instance,
-            "historie": historie,
-            "form": form,
-            "tab": "instanties",
-        },
-    )
+    return _render_instance(request, domein, instance, form=form)
+
+
+@login_required
+@require_POST
+def instance_role(request, naam, client_id):
+    """Rol wijzigen: another role for the instance, with a reason (recorded in its history)."""
+    domein, instance = _domain_instance(request, naam, client_id)
+    role_form = InstanceRoleForm(request.POST, instance=instance, prefix="rol")
+    if role_form.is_valid():
+        try:
+            change_instance_role(
+                instance_id=instance.pk,
+                rol_id=role_form.cleaned_data["rol"].pk,
+                reason=role_form.cleaned_data["reden"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            role_form.add_error("reden" if exc.code.startswith("reason") else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("De rol van de applicatieinstantie is gewijzigd naar '%s'.")
+                % role_form.cleaned_data["rol"],
+            )
+            return redirect("domeinen:instantie", naam=domein.naam, client_id=instance.client_id)
+    return _render_instance(request, domein, instance, role_form=role_form)
 
 
 @login_required
 def application_instances(request, pk):
     """The Applicatieinstanties tab of an application (lives here: instances are ours)."""
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
-    qs = (
-        Applicatieinstantie.objects.filter(applicatie=applicatie)
-        .select_related("domein")
-        .order_by("domein__naam", "-aangemaakt_op")
-    )
+    qs = with_role_permissions(
+        Applicatieinstantie.objects.filter(applicatie=applicatie).select_related("domein")
+    ).order_by("domein__naam", "-aangemaakt_op")
     page = paginate(request, qs)
+    index = granted_device_index(page.object_list)
+    for instance in page.object_list:
+        instance.scopes = scopes_for_instance(instance, index)
     return render(
         request,
         "applicaties/instances.html",

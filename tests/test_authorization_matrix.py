@@ -12,6 +12,7 @@ import pytest
 from applicaties.models import Applicatie
 from connectieaanvragen.models import Connectieaanvraag
 from domeinen.models import Applicatieinstantie, Domein
+from rollen.models import Rol
 from tests.auth_helpers import login
 from tests.factories import (
     ApplicatieFactory,
@@ -90,6 +91,14 @@ def _instance(key):
     )
 
 
+def _other_role(key):
+    """POST data for Rol wijzigen on instance `key`: a role it does not have yet."""
+    return lambda w: {
+        "rol-rol": Rol.objects.exclude(pk=w[key].rol_id).order_by("naam").first().pk,
+        "rol-reden": "andere rol",
+    }
+
+
 def _request(key):
     return lambda w: Connectieaanvraag.objects.values().get(pk=w[key].pk)
 
@@ -136,6 +145,20 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             state=_instance(inst),
         ),
         Case(
+            f"rol {d}",
+            lambda w, base=base, inst=inst: f"{base}/applicatieinstanties/{w[inst].client_id}/rol/",
+            d,
+            data=_other_role(inst),
+            state=_instance(inst),
+        ),
+        Case(
+            f"accepteren met rol {d}",
+            lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
+            d,
+            data=lambda w: {"accepteren-rol": Rol.objects.order_by("-naam").first().pk},
+            state=_request(req),
+        ),
+        Case(
             f"accepteren {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
             d,
@@ -170,6 +193,13 @@ CASES += [
         "aanvraag B via A",
         lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/",
         "niemand",
+    ),
+    Case(
+        "rol B via A",
+        lambda w: f"/domeinen/domein-a/applicatieinstanties/{w['iYB'].client_id}/rol/",
+        "niemand",
+        data=_other_role("iYB"),
+        state=_instance("iYB"),
     ),
     Case(
         "accepteren B via A",

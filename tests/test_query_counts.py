@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from domeinen.services import change_instance_status
+from domeinen.services import change_instance_role, change_instance_status
+from rollen.models import Bereik, Rol, Rolpermissie
 from tests.auth_helpers import login
 from tests.factories import (
     ApplicatieFactory,
@@ -80,13 +81,25 @@ def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicat
     )
     aanvraag = make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     world = {"domein": domein, "applicatie": applicatie, "instance": instance, "aanvraag": aanvraag}
+    # Every role in play grants access to the resources of `applicatie` (GRANTED scopes resolve
+    # to Devices of its instances), so scope rendering has real work on every page.
+    for rol in Rol.objects.all():
+        perm = Rolpermissie.objects.create(
+            rol=rol, resource_type="AuditEvent", operatie="read", bereik=Bereik.GRANTED
+        )
+        perm.toegestane_applicaties.add(applicatie)
+    make_instance(applicatie=applicatie, domein=domein)
+    roles = list(Rol.objects.exclude(pk=instance.rol_id))
     grow(person=person, domein=domein, applicatie=applicatie, n=3)
     small = [count(client, url(world)) for url in URLS]
-    for _ in range(5):  # history grows too
+    for i in range(5):  # history grows too: status and role changes
         change_instance_status(
             instance_id=instance.pk, new_status="in_onderhoud", reason="r", by=person
         )
         change_instance_status(instance_id=instance.pk, new_status="actief", reason="r", by=person)
+        change_instance_role(
+            instance_id=instance.pk, rol_id=roles[i % len(roles)].pk, reason="r", by=person
+        )
     grow(person=person, domein=domein, applicatie=applicatie, n=30)
     large = [count(client, url(world)) for url in URLS]
     assert large == small

@@ -1,21 +1,31 @@
 """Absolute links to portal pages, for e-mails. ALL link construction for mails lives here.
 
-The portal screens are built on another branch; when their URL names exist, `portal_url` can
-switch to `reverse()` in this one place.
+Each mail link names a page of the portal's URLconf (reverse(), so a link can never point at a
+path the portal does not serve) and maps the caller's parts onto that URL's arguments. Only
+URL names are used here, so the outbox still imports no portal app.
 """
 
-from urllib.parse import quote
-
 from django.conf import settings
+from django.urls import reverse
 
-PORTAL_PATHS = {
+# name -> (URL name, {URL kwarg: part the caller passes}, fragment template or "")
+PORTAL_PAGES = {
     # A domeinbeheerder reviews a request of their domain.
-    "connectieaanvraag_beoordelen": "/domeinen/{domein}/connectieaanvragen/{aanvraag}/",
-    # An applicatiebeheerder follows their application's request.
-    "connectieaanvraag_volgen": "/applicaties/{applicatie}/connectieaanvragen/{aanvraag}/",
-    # An applicatiebeheerder looks at their application's instance in a domain.
-    "applicatieinstantie": "/applicaties/{applicatie}/instanties/{instantie}/",
-    "inloggen": "/inloggen/",
+    "connectieaanvraag_beoordelen": (
+        "connectieaanvragen:beoordelen",
+        {"naam": "domein", "pk": "aanvraag"},
+        "",
+    ),
+    # An applicatiebeheerder follows their application's request: the application's requests
+    # tab, at that request's row.
+    "connectieaanvraag_volgen": (
+        "connectieaanvragen:applicatie_aanvragen",
+        {"pk": "applicatie"},
+        "aanvraag-{aanvraag}",
+    ),
+    # An applicatiebeheerder looks at their application's instances (role, FHIR state).
+    "applicatieinstantie": ("domeinen:applicatie_instanties", {"pk": "applicatie"}, ""),
+    "inloggen": ("login", {}, ""),
 }
 
 
@@ -27,6 +37,10 @@ def absolute_url(path: str) -> str:
 
 
 def portal_url(name: str, **parts) -> str:
-    """The absolute URL of portal page `name` (a key of PORTAL_PATHS), parts URL-quoted."""
-    quoted = {key: quote(str(value), safe="") for key, value in parts.items()}
-    return absolute_url(PORTAL_PATHS[name].format(**quoted))
+    """The absolute URL of portal page `name` (a key of PORTAL_PAGES). Parts the page does not
+    use (e.g. the request's id on a list page) only go into the fragment, if at all."""
+    url_name, kwargs, fragment = PORTAL_PAGES[name]
+    path = reverse(url_name, kwargs={arg: parts[part] for arg, part in kwargs.items()})
+    if fragment:
+        path += "#" + fragment.format(**parts)
+    return absolute_url(path)

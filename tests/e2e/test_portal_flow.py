@@ -86,23 +86,56 @@ def test_request_accept_maintain_close_and_refuse(
     expect(dora.get_by_role("cell", name="rsa-1")).to_be_visible()
     expect(dora.get_by_role("cell", name="2048 bits")).to_be_visible()
     screenshot(dora, "05-connectieaanvraag-beoordelen")
+    rol = dora.get_by_label("Rol", exact=True)
+    expect(rol).to_have_value("")  # empty: the default role for the kind of application
+    expect(rol.locator("option").first).to_have_text("Standaardrol voor de soort applicatie")
+    rol.select_option(label="EPD")
     dora.get_by_role("button", name="Accepteren").click()
     expect(dora.get_by_role("status")).to_contain_text("is geaccepteerd; client-Id:")
-    client_id = str(Connectieaanvraag.objects.get(domein__naam="ggz-noord").instantie.client_id)
+    expect(dora.get_by_role("status")).to_contain_text("rol: EPD")
+    instance = Connectieaanvraag.objects.get(domein__naam="ggz-noord").instantie
+    client_id = str(instance.client_id)
+    assert instance.rol.naam == "EPD"
 
-    # The applicatiebeheerder sees the client-Id.
+    # The applicatiebeheerder sees the client-Id and the role, and on the instances tab also
+    # the role's scopes and the FHIR state; there is nothing to change the role with.
     anna.get_by_role("link", name="Connectieaanvragen").click()
     expect(anna.get_by_role("cell", name="Geaccepteerd")).to_be_visible()
     expect(anna.get_by_text(client_id)).to_be_visible()
+    expect(anna.get_by_text("Rol: EPD")).to_be_visible()
     screenshot(anna, "06-client-id-zichtbaar")
+    anna.get_by_role("link", name="Applicatieinstanties").click()
+    row = anna.get_by_role("row").filter(has_text=client_id)
+    expect(row.get_by_role("cell", name="EPD")).to_be_visible()
+    expect(row.locator(".fhir-status")).to_be_visible()
+    row.get_by_text("SMART-scopes").click()
+    expect(row.get_by_text("system/Patient.", exact=False).first).to_be_visible()
+    expect(anna.get_by_role("button", name="Rol wijzigen")).to_have_count(0)
+    screenshot(anna, "06b-rol-en-fhir-status-applicatie")
 
     # The domeinbeheerder puts the instance in onderhoud, then closes it.
     dora.get_by_role("link", name="Applicatieinstanties").click()
     expect(dora.get_by_role("cell", name=client_id)).to_be_visible()
     screenshot(dora, "07-applicatieinstanties")
     dora.get_by_role("link", name="Zorgportaal").click()
+    expect(dora.locator(".fhir-status")).to_be_visible()
+
+    # The domeinbeheerder gives the instance another role; the history shows from and to.
+    dora.get_by_label("Nieuwe rol").select_option(label="Portaal")
+    dora.get_by_role("button", name="Rol wijzigen").click()  # no reason yet
+    expect(dora.get_by_text("Geef een reden op.")).to_be_visible()
+    dora.get_by_label("Nieuwe rol").select_option(label="Portaal")
+    dora.get_by_label("Reden van de rolwijziging").fill("Toch alleen het portaal.")
+    dora.get_by_role("button", name="Rol wijzigen").click()
+    expect(dora.get_by_role("status")).to_contain_text("gewijzigd naar 'Portaal'")
+    history = dora.locator("tr.historie-rol")
+    expect(history).to_contain_text("EPD")
+    expect(history).to_contain_text("Portaal")
+    expect(history).to_contain_text("Toch alleen het portaal.")
+    screenshot(dora, "07b-rol-gewijzigd")
+
     dora.get_by_label("In onderhoud").check()
-    dora.get_by_label("Reden").fill("Sleutelrotatie bij de leverancier.")
+    dora.get_by_label("Reden", exact=True).fill("Sleutelrotatie bij de leverancier.")
     dora.get_by_role("button", name="Status wijzigen").click()
     expect(dora.get_by_role("status")).to_contain_text("gewijzigd naar 'In onderhoud'")
     screenshot(dora, "08-instantie-in-onderhoud")
@@ -110,10 +143,12 @@ def test_request_accept_maintain_close_and_refuse(
     dora.get_by_role("button", name="Status wijzigen").click()  # no reason yet
     expect(dora.get_by_text("Geef een reden op.")).to_be_visible()
     dora.get_by_label("Afgesloten").check()
-    dora.get_by_label("Reden").fill("Contract beëindigd.")
+    dora.get_by_label("Reden", exact=True).fill("Contract beëindigd.")
     dora.get_by_role("button", name="Status wijzigen").click()
     expect(dora.get_by_role("status")).to_contain_text("gewijzigd naar 'Afgesloten'")
-    expect(dora.get_by_text("definitief afgesloten")).to_be_visible()
+    expect(dora.get_by_text("de status kan niet meer wijzigen")).to_be_visible()
+    expect(dora.get_by_text("de rol kan niet meer wijzigen")).to_be_visible()
+    expect(dora.get_by_role("button", name="Rol wijzigen")).to_have_count(0)
     expect(dora.get_by_role("cell", name="Contract beëindigd.")).to_be_visible()
     screenshot(dora, "09-instantie-afgesloten")
 
