@@ -385,21 +385,26 @@ def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess
 
 
 # --- EXPLAIN of the heaviest queries ---
-def heaviest_queries(pages: list[dict], n: int = 3) -> list[dict]:
+def heaviest_queries(pages: list[dict], n: int = 3) -> tuple[list[dict], dict]:
     """Render every page in-process three times, keep each distinct SELECT's best time, and
-    EXPLAIN (ANALYZE, BUFFERS) the n slowest."""
+    EXPLAIN (ANALYZE, BUFFERS) the n slowest. Also returns each page's best in-process time
+    (one request at a time, no HTTP, no concurrency): what the page itself costs."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     best: dict[str, dict] = {}
+    single: dict[str, float] = {}
     for page in pages:
         client = Client()
         for name, value in page["cookies"].items():
             client.cookies[name] = value
         for _ in range(3):
             with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
                 client.get(page["path"], headers=page["headers"])
+                ms = (time.perf_counter() - t0) * 1000
+            single[page["key"]] = min(ms, single.get(page["key"], ms))
             for q in ctx.captured_queries:
                 sql = q["sql"]
                 if not sql.lstrip().upper().startswith("SELECT"):
@@ -412,7 +417,7 @@ def heaviest_queries(pages: list[dict], n: int = 3) -> list[dict]:
         for item in top:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + item["sql"])
             item["plan"] = "\n".join(row[0] for row in cursor.fetchall())
-    return top
+    return top, single
 
 
 # --- scenarios ---
@@ -658,12 +663,30 @@ def _ok(flag: bool | None) -> str:
     return "—" if flag is None else ("ja" if flag else "**NEE**")
 
 
+NOTES_START = "<!-- notes: kept by make bench -->"
+NOTES_END = "<!-- /notes -->"
+
+
+def _preserved_notes(out: Path) -> list[str]:
+    """The hand-written analysis between the notes markers survives a re-run."""
+    try:
+        text = out.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    if NOTES_START not in text or NOTES_END not in text:
+        return []
+    body = text.split(NOTES_START, 1)[1].split(NOTES_END, 1)[0]
+    return [NOTES_START + body + NOTES_END, ""]
+
+
 def write_report(
     out: Path, *, args, ctx, seed_note, results, explains, scenarios, server
 ) -> list[str]:
     by_key = {r["key"]: r for r in results}
     floors = [r["p95_ms"] for r in results if r["kind"] == "floor"]
     floor = sum(floors) / len(floors)
+    singles = [r["single_ms"] for r in results if r["kind"] == "floor" and r.get("single_ms")]
+    floor_single = min(singles) if singles else None
     failures = []
     rows = []
     for r in results:
@@ -683,9 +706,14 @@ def write_report(
             if q is None
             else (f"{r['queries_min']}" if r["queries_min"] == q else f"{r['queries_min']}–{q}")
         )
+        single = r.get("single_ms")
+        single_txt = "—" if single is None else f"{single:.1f}"
+        if single is not None and floor_single:
+            single_txt += f" ({single / floor_single:.0f}×)"
         rows.append(
             f"| {r['label']} | {r['user'] or '—'} | `{r['path']}` | {r['n']} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['rps']:.0f} | {queries} | {ratio:.1f}× | {_ok(ok_q)} | "
+            f"{r['p95_ms']:.1f} | {r['rps']:.0f} | {queries} | {ratio:.1f}× | {single_txt} | "
+            f"{_ok(ok_q)} | "
             f"{_ok(ok_t)}{' (status ' + str(bad_status) + ')' if bad_status else ''} |"
         )
     m = machine()
@@ -734,10 +762,15 @@ def write_report(
         f"Connectieaanvraag p95 < {ADMIN_BIG_CHANGELIST_MS:.0f} ms.",
         "",
         "| Page | User | Path | n | p50 ms | p95 ms | req/s | SQL/request | p95 / floor "
-        "| ≤ 12 SQL | time target |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| alone ms (/ floor) | ≤ 12 SQL | time target |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
         *rows,
         "",
+        "*alone ms*: the best of three in-process renders (Django test client, one request at a "
+        "time, no HTTP, no other load from this run), and its ratio to the floor rendered the "
+        f"same way ({floor_single or 0:.1f} ms): what the page itself costs in CPU and SQL.",
+        "",
+        *_preserved_notes(out),
         "## Scenarios",
         "",
         *[
@@ -857,7 +890,9 @@ def main() -> int:
             label=meta[r["key"]]["label"], user=meta[r["key"]]["user"], kind=meta[r["key"]]["kind"]
         )
 
-    explains = heaviest_queries([p for p in pages if p["kind"] != "floor"])
+    explains, single = heaviest_queries(pages)
+    for r in results:
+        r["single_ms"] = single.get(r["key"])
     scenarios = [scenario(ctx, env) for scenario in SCENARIOS]
     failures = write_report(
         args.out,
