@@ -29,7 +29,13 @@ from django.db import connection, transaction
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP, User
 from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, Connectieaanvraag
-from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
+from domeinen.models import (
+    Applicatieinstantie,
+    Domein,
+    FhirStatus,
+    InstantieStatus,
+    InstantieStatuswijziging,
+)
 from rollen.models import Standaardrol
 
 SEED_PASSWORD = "Koppeltaal-schaal-2026"  # seeded test data only
@@ -119,6 +125,7 @@ class PlannedInstance:
     born: datetime
     changes: list[tuple[datetime, str, str]]  # (when, from, to) after birth
     pk: int | None = None
+    rol_pk: int | None = None
 
 
 @dataclass
@@ -389,6 +396,11 @@ def build_instantie(
         status=p.status,
         status_sinds=p.changes[-1][0] if p.changes else p.born,
         aangemaakt_op=p.born,
+        # The Device was pushed after every change, as the outbox does with the server up:
+        # one FHIR version per change, last synced when the status last changed.
+        fhir_status=FhirStatus.GESYNCHRONISEERD,
+        fhir_version=str(1 + len(p.changes)),
+        fhir_synced_at=p.changes[-1][0] if p.changes else p.born,
     )
 
 
@@ -403,6 +415,7 @@ def build_instantie_historie(
             van_status="",
             naar_status=InstantieStatus.ACTIEF,
             reden=f"Connectieaanvraag {aanvraag_pk} geaccepteerd.",
+            naar_rol_id=p.rol_pk,  # the birth row carries the first role
         )
     ]
     for when, old, new in p.changes:
@@ -435,7 +448,19 @@ def build_aanvraag(
         besloten_op=p.decided,
         besluit_reden=p.reason,
         instantie_id=p.instance.pk if p.instance else None,
+        # Filing checks the JWKS URI (connectieaanvragen/jwks.py); record a passed check.
+        jwks_gecontroleerd_op=p.filed,
+        jwks_resultaat=_jwks_result(app_pk),
     )
+
+
+def _jwks_result(app_pk: int) -> dict:
+    return {
+        "uri": _jwks_uri(app_pk),
+        "ok": True,
+        "sleutels": [{"kid": f"app{app_pk}-1", "kty": "RSA", "alg": "RS512", "grootte": 2048}],
+        "fout": "",
+    }
 
 
 def build_aanvraag_historie(p: PlannedRequest, *, filer_pk: int, decider_pk: int):
@@ -570,6 +595,7 @@ def write_plan(plan: Plan, *, progress=lambda msg: None) -> dict[str, int]:
             Applicatieinstantie.objects.bulk_create(objs, batch_size=bs)
             for p, obj in zip(batch, objs, strict=True):
                 p.pk = obj.pk
+                p.rol_pk = obj.rol_id
         progress(f"{len(plan.instances)} applicatieinstanties")
 
         for batch in _batched(plan.requests, bs):

@@ -21,6 +21,16 @@ REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def open_first() -> models.Case:
+    """0 for an open request, 1 for a decided one: the first sort key of the portal's lists.
+    The same expression in the query and in the index, so PostgreSQL reads the index in order."""
+    return models.Case(
+        models.When(status=AanvraagStatus.AANGEVRAAGD, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class Connectieaanvraag(models.Model):
     """A vendor's request to let its application join a domain, decided by a domeinbeheerder."""
 
@@ -122,6 +132,22 @@ class Connectieaanvraag(models.Model):
             ),
             models.Index(
                 fields=["status", "-aangevraagd_op", "-id"], name="aanvraag_stat_aangevraagd_idx"
+            ),
+            # The portal's request tabs: open ones first, then newest first (selectors.
+            # _open_first), per domain and per application, read in index order, no sort.
+            models.Index(
+                models.F("domein"),
+                open_first(),
+                models.F("aangevraagd_op").desc(),
+                models.F("id").desc(),
+                name="aanvraag_dom_open_first_idx",
+            ),
+            models.Index(
+                models.F("applicatie"),
+                open_first(),
+                models.F("aangevraagd_op").desc(),
+                models.F("id").desc(),
+                name="aanvraag_app_open_first_idx",
             ),
         ]
 

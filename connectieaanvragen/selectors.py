@@ -1,18 +1,14 @@
 """Reads about connection requests, always scoped to what a user may see."""
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 
-from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag
+from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
+from domeinen.selectors import of_users_domains_or_applications
 
 
 def _open_first(qs: QuerySet[Connectieaanvraag]) -> QuerySet[Connectieaanvraag]:
-    return qs.annotate(
-        _open=Case(
-            When(status=AanvraagStatus.AANGEVRAAGD, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("_open", "-aangevraagd_op", "-id")
+    # The expression of the aanvraag_*_open_first_idx indexes: no sort of the whole domain.
+    return qs.annotate(_open=open_first()).order_by("_open", "-aangevraagd_op", "-id")
 
 
 def requests_for_domain(*, domein, status: str | None = None) -> QuerySet[Connectieaanvraag]:
@@ -42,7 +38,8 @@ def requests_visible_to_user(*, user) -> QuerySet[Connectieaanvraag]:
     qs = Connectieaanvraag.objects.select_related("applicatie", "domein", "instantie")
     if user.is_support:
         return qs
-    return qs.filter(Q(domein__beheerders=user) | Q(applicatie__beheerders=user)).distinct()
+    # Id subqueries, no DISTINCT: see domeinen.selectors.instances_visible_to_user.
+    return qs.filter(of_users_domains_or_applications(user))
 
 
 def open_request_exists(*, applicatie_id: int, domein_id: int) -> bool:

@@ -29,3 +29,19 @@ class CaseInsensitiveModelBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user with `is_support` answered in the same query: one round trip
+        fewer on every page (User.is_support reads `_is_support_cache` before asking)."""
+        from django.contrib.auth.models import Group
+        from django.db.models import Exists, OuterRef
+
+        from beheer.accounts.models import SUPPORT_GROUP
+
+        User = get_user_model()
+        support = Group.objects.filter(name=SUPPORT_GROUP, user=OuterRef("pk"))
+        try:
+            user = User._default_manager.annotate(_is_support_cache=Exists(support)).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

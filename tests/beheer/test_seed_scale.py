@@ -117,6 +117,7 @@ def test_every_instance_and_request_has_a_consistent_history(seeded):
     for inst in Applicatieinstantie.objects.all():
         rows = history[inst.pk]
         assert rows[0].van_status == "" and rows[0].naar_status == "actief"
+        assert rows[0].naar_rol_id == inst.rol_id  # the birth row carries the first role
         for prev, row in itertools.pairwise(rows):
             assert row.van_status == prev.naar_status
             assert row.naar_status in INSTANCE_TRANSITIONS[row.van_status]
@@ -131,6 +132,17 @@ def test_every_instance_and_request_has_a_consistent_history(seeded):
         assert rows[0].naar_status == "aangevraagd"
         assert rows[-1].naar_status == aanvraag.status
         assert len(rows) == (1 if aanvraag.status == "aangevraagd" else 2)
+
+
+def test_every_device_is_synced_and_every_request_had_its_keys_checked(seeded):
+    for inst in Applicatieinstantie.objects.all():
+        assert inst.fhir_status == "gesynchroniseerd"
+        assert inst.fhir_synced_at == inst.status_sinds
+        assert int(inst.fhir_version) == inst.historie.count()
+    for aanvraag in Connectieaanvraag.objects.all():
+        assert aanvraag.jwks_gecontroleerd_op == aanvraag.aangevraagd_op
+        assert aanvraag.jwks_resultaat["ok"] is True
+        assert aanvraag.jwks_resultaat["uri"] == aanvraag.jwks_uri
 
 
 def test_a_few_domains_are_much_larger_than_most(seeded):

@@ -3,7 +3,13 @@
 import pytest
 
 from domeinen.selectors import domains_with_counts_for_user
-from tests.factories import ApplicatieFactory, make_instance, make_request
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    UserFactory,
+    make_instance,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +31,33 @@ def test_counts_of_active_instances_and_open_requests_do_not_multiply(
 def test_counts_are_zero_for_an_empty_domain(domein, domeinbeheerder):
     (row,) = domains_with_counts_for_user(user=domeinbeheerder)
     assert (row.aantal_actief, row.aantal_open_aanvragen) == (0, 0)
+
+
+def test_visible_instances_and_requests_are_listed_once_for_a_user_of_both_sides(
+    domein, domeinbeheerder
+):
+    from applicaties.models import Applicatie
+    from connectieaanvragen.selectors import requests_visible_to_user
+    from domeinen.selectors import instances_visible_to_user
+
+    # The user administers the domain AND both applications, each side with a co-beheerder:
+    # a join over both beheerder tables would give every row several times.
+    domein.beheerders.add(UserFactory())
+    instance = make_instance(
+        applicatie=ApplicatieFactory(beheerders=[domeinbeheerder]), domein=domein
+    )
+    aanvraag = make_request(
+        applicatie=ApplicatieFactory(beheerders=[domeinbeheerder]), domein=domein
+    )
+    other = DomeinFactory()
+    stranger = UserFactory()
+    for app in Applicatie.objects.filter(beheerders=domeinbeheerder):
+        app.beheerders.add(UserFactory())
+    make_request(applicatie=ApplicatieFactory(beheerders=[stranger]), domein=other)  # not theirs
+
+    instances = instances_visible_to_user(user=domeinbeheerder)
+    requests_ = requests_visible_to_user(user=domeinbeheerder)
+
+    assert list(instances) == [instance] and instances.count() == 1
+    assert sorted(r.pk for r in requests_) == sorted([aanvraag.pk, instance.connectieaanvraag.pk])
+    assert requests_.count() == 2

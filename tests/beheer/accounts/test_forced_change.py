@@ -110,8 +110,9 @@ def test_a_flagged_user_reaches_only_the_change_form(client, method):
         assert "_auth_user_id" in client.session, path  # still logged in
     assert checked > 40
     assert client.get(CHANGE).status_code == 200
-    # static files pass the gate (404 here only because tests do not collect them)
-    assert client.get("/static/beheer/kt.css").status_code == 404
+    # static files pass the gate: served (200) when collected, e.g. after `make bench`, or a
+    # plain 404 when not; never the redirect to the change form
+    assert client.get("/static/beheer/kt.css").status_code in (200, 404)
 
 
 def test_the_api_prefix_answers_403_json_for_a_flagged_user(client):
