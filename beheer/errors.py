@@ -13,3 +13,18 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+MAX_REASON = 2000
+
+
+def clean_reason(reason: str | None, *, missing: str = "Geef een reden op.") -> str:
+    """Every lifecycle change needs a reason: stripped, present, at most MAX_REASON characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(missing, code="reason_required")
+    if len(reason) > MAX_REASON:
+        raise ServiceError(
+            f"De reden is te lang (hoogstens {MAX_REASON} tekens).", code="reason_too_long"
+        )
+    return reason

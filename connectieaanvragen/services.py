@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
-from beheer.errors import ServiceError
+from beheer.errors import ServiceError, clean_reason
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from connectieaanvragen.mails import (
     queue_request_accepted_mail,
@@ -169,13 +169,7 @@ def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connect
 @transaction.atomic
 def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
     """Refuse, with the weighty reason the application's beheerders will read."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            "Geef de reden waarom de aanvraag wordt geweigerd.", code="reason_required"
-        )
-    if len(reason) > 2000:
-        raise ServiceError("De reden is te lang (hoogstens 2000 tekens).", code="reason_too_long")
+    reason = clean_reason(reason, missing="Geef de reden waarom de aanvraag wordt geweigerd.")
     aanvraag = _get_locked_request(request_id)
     _require_decider(user=by, aanvraag=aanvraag)
     _require_transition(aanvraag, AanvraagStatus.GEWEIGERD)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicaties.models import Applicatie
-from beheer.errors import ServiceError
+from beheer.errors import ServiceError, clean_reason
 from beheer.forms_util import validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from domeinen.devices import queue_device_push
@@ -32,15 +32,6 @@ EDITABLE_DOMAIN_FIELDS = ("omschrijving", "contact_naam", "contact_email", "cont
 def _require_domain_admin(*, user, domein_id: int) -> None:
     if not user_administers_domain(user=user, domein_id=domein_id):
         raise ServiceError("U bent geen beheerder van dit domein.", code="not_domain_admin")
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("Geef een reden op.", code="reason_required")
-    if len(reason) > 2000:
-        raise ServiceError("De reden is te lang (hoogstens 2000 tekens).", code="reason_too_long")
-    return reason
 
 
 @transaction.atomic
@@ -137,7 +128,7 @@ def change_instance_status(
     *, instance_id: int, new_status: str, reason: str, by
 ) -> Applicatieinstantie:
     """Move an instance along its lifecycle (actief ⇄ in_onderhoud → afgesloten), with a reason."""
-    reason = _require_reason(reason)
+    reason = clean_reason(reason)
     if new_status not in InstantieStatus.values:
         raise ServiceError("Onbekende status.", code="unknown_status")
     try:
@@ -184,7 +175,7 @@ def change_instance_role(*, instance_id: int, rol_id: int, reason: str, by) -> A
     The status and the KT2Device stay as they are: the role lives in the authorization server,
     which reads it (with the scopes) from the API on the next token request.
     """
-    reason = _require_reason(reason)
+    reason = clean_reason(reason)
     try:
         instance = Applicatieinstantie.objects.select_for_update().get(pk=instance_id)
     except Applicatieinstantie.DoesNotExist as exc:
