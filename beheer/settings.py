@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "beheer",
     "beheer.accounts",
     "beheer.outbox",
@@ -104,7 +105,24 @@ if KT_BENCH:  # outermost, so it counts the queries of every middleware too
 ROOT_URLCONF = "beheer.urls"
 WSGI_APPLICATION = "beheer.wsgi.application"
 
+# The portal's pages are Jinja2 (jinja2/, compiled once, several times faster on the list
+# pages: see beheer/jinja.py); the admin, the e-mails and the API docs use Django templates
+# (templates/). Jinja2 comes first; it finds only what is under jinja2/ folders.
+_CONTEXT_PROCESSORS = [
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "beheer.context_processors.omgeving",
+]
 TEMPLATES = [
+    {
+        "BACKEND": "beheer.jinja.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,  # django.forms' Jinja2 widget templates
+        "OPTIONS": {
+            "environment": "beheer.jinja.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -112,13 +130,14 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "beheer.context_processors.omgeving",
+                *_CONTEXT_PROCESSORS,
             ],
         },
     },
 ]
+# Form fields render through TEMPLATES: the Jinja2 widget templates of django.forms for the
+# portal (fast), the admin's own widgets from the Django templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -----------------------------------------------------------------------------
 # Default: an embedded SQLite file for `make run`; `postgres://...` switches to PostgreSQL.
