@@ -1,0 +1,119 @@
+"""The Jinja2 helpers of the portal pages give exactly what Django's own tags and filters give."""
+
+import datetime
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
+
+from beheer import jinja
+from domeinen.models import Applicatieinstantie, FhirStatus, InstantieStatus
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def django_date(value, fmt):
+    """What `{{ value|date:fmt }}` renders in a Django template (local time, like the portal)."""
+    return engines["django"].from_string("{{ v|date:f }}").render({"v": value, "f": fmt})
+
+
+UTC = datetime.UTC
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2026, 1, 1, 0, 0, tzinfo=UTC),  # 1 januari 01:00 in Amsterdam
+        datetime.datetime(2025, 12, 31, 23, 30, tzinfo=UTC),  # new year in Amsterdam only
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # just before summer time
+        datetime.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # just after
+        datetime.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # the hour that happens twice
+        datetime.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        datetime.datetime(2026, 5, 9, 7, 5, tzinfo=AMS),
+        datetime.datetime(2026, 5, 9, 7, 5),  # naive: shown as it is
+    ],
+)
+def test_datum_is_djangos_date_filter(value):
+    with translation.override("nl"):
+        assert jinja.datum(value) == django_date(value, "j F Y H:i")
+        assert jinja.datum(value, "j F Y H:i:s") == django_date(value, "j F Y H:i:s")
+
+
+def test_datum_month_names_follow_the_language():
+    value = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with translation.override("nl"):
+        assert "maart" in jinja.datum(value)
+    with translation.override("en"):
+        assert jinja.datum(value) == django_date(value, "j F Y H:i")
+        assert "March" in jinja.datum(value)
+
+
+def test_datum_of_nothing_is_empty_and_dates_work():
+    assert jinja.datum(None) == ""
+    assert jinja.datum("") == ""
+    assert jinja.datum(datetime.date(2026, 2, 3), "j F Y") == django_date(
+        datetime.date(2026, 2, 3), "j F Y"
+    )
+
+
+def test_url_is_reverse_for_every_kind_of_argument():
+    ids = [uuid.uuid4() for _ in range(3)]
+    for naam in ["ggz-noord", "ander_domein", "GGZ-Zuid-2"]:
+        for client_id in ids:
+            assert jinja.url("domeinen:instantie", naam, client_id) == reverse(
+                "domeinen:instantie", args=[naam, client_id]
+            )
+    for pk in [1, 7, 123456789]:
+        assert jinja.url("applicaties:details", pk) == reverse("applicaties:details", args=[pk])
+        assert jinja.url("connectieaanvragen:beoordelen", "ggz-noord", pk) == reverse(
+            "connectieaanvragen:beoordelen", args=["ggz-noord", pk]
+        )
+    assert jinja.url("start") == reverse("start")
+    # What reverse() refuses, url() refuses too (a name its converter does not accept).
+    with pytest.raises(NoReverseMatch):
+        jinja.url("domeinen:instantie", "met spatie/en%", ids[0])
+    assert jinja.url("domeinen:details", "ggz-noord") == reverse(
+        "domeinen:details", args=["ggz-noord"]
+    )
+
+
+def test_url_follows_the_script_prefix():
+    client_id = uuid.uuid4()
+    try:
+        set_script_prefix("/beheer/")
+        expected = reverse("domeinen:instantie", args=["ggz", client_id])
+        assert expected.startswith("/beheer/")
+        assert jinja.url("domeinen:instantie", "ggz", client_id) == expected
+    finally:
+        set_script_prefix("/")
+    assert jinja.url("domeinen:instantie", "ggz", client_id) == reverse(
+        "domeinen:instantie", args=["ggz", client_id]
+    )
+
+
+def test_label_is_get_display_in_every_language():
+    instantie = Applicatieinstantie(
+        status=InstantieStatus.IN_ONDERHOUD, fhir_status=FhirStatus.MISLUKT
+    )
+    for language in ["nl", "en"]:
+        with translation.override(language):
+            assert jinja.label(instantie, "status") == instantie.get_status_display()
+            assert jinja.label(instantie, "fhir_status") == instantie.get_fhir_status_display()
+    instantie.status = "onbekende-waarde"
+    assert jinja.label(instantie, "status") == instantie.get_status_display()
+
+
+def test_querystring_replaces_one_key_and_keeps_the_rest():
+    request = RequestFactory().get("/x/", {"status": "actief", "q": "a&b", "page": "3"})
+    result = jinja.querystring(request, page=4)
+    assert result.startswith("?")
+    assert dict(pair.split("=") for pair in result[1:].split("&")) == {
+        "status": "actief",
+        "q": "a%26b",
+        "page": "4",
+    }
+    assert "page" not in jinja.querystring(request, page=None)
