@@ -29,6 +29,7 @@ from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timezone import template_localtime
 
 
 def url(viewname: str, *args, **kwargs) -> str:
@@ -49,10 +50,12 @@ def querystring(request, **changes) -> str:
 
 
 def datum(value, fmt: str = "j F Y H:i") -> str:
-    """Django's `date` filter (local time, translated month names); '' for no value."""
+    """Django's `date` filter (local time, translated month names); '' for no value.
+    Like `{{ value|date }}` in a Django template, an aware datetime is first converted to the
+    current time zone (the Django template engine does that before the filter runs)."""
     if value is None or value == "":
         return ""
-    return date_filter(value, fmt)
+    return date_filter(template_localtime(value), fmt)
 
 
 _LABELS: dict[tuple, dict] = {}
