@@ -131,6 +131,9 @@ def environment(**options) -> jinja2.Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     # Template changes are picked up in DEBUG (make run); production compiles each once.
     options.pop("autoescape", None)  # always on for HTML pages
+    # An unknown variable is empty and false, as in Django templates, also with DEBUG on
+    # (Django's backend would switch to DebugUndefined, which prints "{{ name }}").
+    options["undefined"] = jinja2.Undefined
     env = jinja2.Environment(autoescape=True, **options)
     env.install_gettext_callables(
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
