@@ -116,7 +116,7 @@ def granted_device_index(instances) -> dict[tuple[int, int], list[str]]:
     app_ids: set[int] = set()
     for instance in instances:
         for perm in instance.rol.permissies.all():
-            granted = [a.pk for a in perm.toegestane_applicaties.all()]
+            granted = _granted_app_ids(perm)
             if granted:
                 domain_ids.add(instance.domein_id)
                 app_ids.update(granted)
@@ -131,6 +131,20 @@ def granted_device_index(instances) -> dict[tuple[int, int], list[str]]:
     return index
 
 
+def _granted_app_ids(perm) -> tuple[int, ...]:
+    """The ids of a permission's GRANTED applications, read once per permission object.
+
+    Prefetched permission objects are shared by every instance with the same role; asking
+    `perm.toegestane_applicaties.all()` per instance built a related manager each time: 1,400
+    of them for a page of 25 instances (20 ms, most of the application's instances tab)."""
+    ids = perm.__dict__.get("_kt_granted_app_ids")
+    if ids is None:
+        ids = perm.__dict__["_kt_granted_app_ids"] = tuple(
+            app.pk for app in perm.toegestane_applicaties.all()
+        )
+    return ids
+
+
 def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
     """The SMART scopes of an instance's role (see rollen.scopes.render_scopes)."""
     if index is None:
@@ -138,8 +152,8 @@ def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
     permissions = []
     for perm in instance.rol.permissies.all():
         granted: list[str] = []
-        for app in perm.toegestane_applicaties.all():
-            granted.extend(index.get((instance.domein_id, app.pk), []))
+        for app_id in _granted_app_ids(perm):
+            granted.extend(index.get((instance.domein_id, app_id), []))
         permissions.append(
             Permission(perm.resource_type, perm.operatie, perm.bereik, tuple(granted))
         )
