@@ -6,7 +6,9 @@ transaction: it marks the instance `wachtend` and queues a delivery. The push it
 as it is now, PUTs Device/<client_id>, and records the outcome on the instance in a short
 write of its own. A FHIR server that is down, slow or refusing therefore never blocks or undoes
 a decision; what is not in sync stays visible (fhir_status, fhir_error) and is repaired by the
-retry path (`manage.py fhir_sync`, and after the outbox merge `run_outbox`).
+retry path (`run_outbox`, support's "Opnieuw synchroniseren", `manage.py fhir_sync`). When the
+outbox gives a push up, `give_up_device_push` turns `wachtend` into `mislukt`, so the portal
+stops promising a retry that will not come.
 """
 
 import logging
@@ -21,6 +23,7 @@ from beheer.fhir.auth import client_for_domain
 from beheer.fhir.builders import build_device, device_drift
 from beheer.fhir.client import FhirError
 from beheer.fhir.deliveries import queue_delivery
+from beheer.outbox.models import Delivery, DeliveryStatus
 from domeinen.models import Applicatieinstantie, FhirStatus, InstantieStatus
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ MAX_ERROR_LENGTH = 2000
 # A push reads the instance, PUTs, and re-reads it; if a decision changed it meanwhile (two
 # pushes racing), it pushes again so the server ends with the latest state.
 MAX_CATCH_UP = 3
+# Shown when the outbox gave a push up before any attempt recorded a FHIR error.
+GIVEN_UP_MESSAGE = "De verzending is na herhaalde pogingen opgegeven."
 
 
 def queue_device_push(instance: Applicatieinstantie) -> None:
@@ -91,6 +96,45 @@ def push_device(*, instance_id: int) -> dict:
         fhir_synced_at=timezone.now(),
     )
     return stored
+
+
+def give_up_device_push(*, delivery_id: int, instance_id: int) -> bool:
+    """Give-up hook for DEVICE_PUSH (see domeinen.apps): the outbox marked this push failed.
+
+    Sets the instance `mislukt`, keeping the FHIR error the last attempt recorded, but only
+    while it is still `wachtend` for this push: not when a push succeeded meanwhile
+    (`gesynchroniseerd`), and not while another push for it is queued or running (support's
+    "Opnieuw synchroniseren", a newer decision); that push records its own outcome. The
+    instance row is locked while checking, so a decision queueing a push cannot slip between
+    the check and the write. Idempotent; returns whether it changed the instance.
+    """
+    with transaction.atomic():
+        instance = (
+            Applicatieinstantie.objects.select_for_update()
+            .filter(pk=instance_id, fhir_status=FhirStatus.WACHTEND)
+            .only("pk", "fhir_error")
+            .first()
+        )
+        if instance is None:
+            return False
+        other_push_pending = (
+            Delivery.objects.filter(
+                kind=DEVICE_PUSH,
+                status__in=[DeliveryStatus.WACHTEND, DeliveryStatus.BEZIG],
+                payload__instance_id=instance_id,
+            )
+            .exclude(pk=delivery_id)
+            .exists()
+        )
+        if other_push_pending:
+            return False
+        _record(
+            instance_id,
+            fhir_status=FhirStatus.MISLUKT,
+            fhir_error=(instance.fhir_error or GIVEN_UP_MESSAGE)[:MAX_ERROR_LENGTH],
+        )
+    log.warning("Device push for instance %s given up (delivery %s)", instance_id, delivery_id)
+    return True
 
 
 def push_application_devices(*, applicatie_id: int) -> None:

@@ -18,8 +18,16 @@ from beheer.outbox.errors import PermanentError, RetryableError
 from beheer.outbox.services import queue_delivery as _queue_delivery
 
 
-def register_handler(kind: str, func: Callable[..., object]) -> None:
-    """Register `func(**payload)` as the outbox handler for `kind`."""
+def register_handler(
+    kind: str,
+    func: Callable[..., object],
+    *,
+    on_give_up: Callable[..., object] | None = None,
+) -> None:
+    """Register `func(**payload)` as the outbox handler for `kind`, and optionally
+    `on_give_up(delivery_id=..., **payload)`, called once when the outbox marks the delivery
+    failed (see beheer.outbox.registry). The delivery's error is not passed: for an unexpected
+    exception it is a repr meant for support, not for the portal."""
 
     def handle(delivery):
         try:
@@ -29,7 +37,10 @@ def register_handler(kind: str, func: Callable[..., object]) -> None:
         except RetryableFhirError as exc:
             raise RetryableError(exc.message) from exc
 
-    registry.register_handler(kind, handle)
+    def give_up(delivery):
+        on_give_up(delivery_id=delivery.pk, **delivery.payload)
+
+    registry.register_handler(kind, handle, on_give_up=give_up if on_give_up else None)
 
 
 def queue_delivery(*, kind: str, payload: dict, recipient: str = ""):

@@ -3,7 +3,8 @@
 Queueing inserts the row in the caller's transaction, so a rolled-back change sends nothing.
 After commit the committing process tries the row at once (OUTBOX_SEND_ON_COMMIT); whatever
 fails there is left for `manage.py run_outbox`, which retries with exponential backoff up to
-OUTBOX_MAX_ATTEMPTS and then marks the row failed.
+OUTBOX_MAX_ATTEMPTS and then marks the row failed and calls the kind's give-up hook, if it
+registered one (see registry.py), so a caller can retract a "will be retried" it showed.
 
 Claiming: a worker moves due rows to `bezig` (attempts + 1, claim until now +
 OUTBOX_CLAIM_TIMEOUT_SECONDS) in a short transaction that selects them with
@@ -15,6 +16,7 @@ at-least-once only when a worker dies between sending and recording; never twice
 """
 
 import logging
+import traceback
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,7 +29,7 @@ from beheer.outbox.email import KIND as EMAIL_KIND
 from beheer.outbox.email import REDACTED, clean_recipient, render_email
 from beheer.outbox.errors import PermanentError, RetryableError
 from beheer.outbox.models import Delivery, DeliveryStatus
-from beheer.outbox.registry import get_handler
+from beheer.outbox.registry import get_give_up, get_handler
 
 logger = logging.getLogger(__name__)
 
@@ -185,11 +187,9 @@ def _deliver(delivery: Delivery) -> str:
     max_attempts = settings.OUTBOX_MAX_ATTEMPTS
     if delivery.attempts > max_attempts:
         # The previous (last allowed) attempt's worker stopped before it recorded anything.
-        _record(
-            delivery,
-            status=DeliveryStatus.MISLUKT,
-            last_error="Het verwerkende proces stopte tijdens de laatste poging.",
-        )
+        error = "Het verwerkende proces stopte tijdens de laatste poging."
+        if _record(delivery, status=DeliveryStatus.MISLUKT, last_error=error):
+            _give_up(delivery, error)
         return DeliveryStatus.MISLUKT
     handler = get_handler(delivery.kind)
     try:
@@ -209,18 +209,42 @@ def _deliver(delivery: Delivery) -> str:
             status,
             error[:200],
         )
-        _record(
+        recorded = _record(
             delivery,
             status=status,
             last_error=error[:MAX_ERROR],
             next_attempt_at=timezone.now() + backoff_delay(delivery.attempts),
         )
+        if recorded and give_up:
+            _give_up(delivery, error[:MAX_ERROR])
         return status
     changes = {"status": DeliveryStatus.VERZONDEN, "sent_at": timezone.now()}
     if delivery.payload.get("sensitive"):
         changes["payload"] = {**delivery.payload, "text": REDACTED, "html": REDACTED}
     _record(delivery, **changes)
     return DeliveryStatus.VERZONDEN
+
+
+def _give_up(delivery: Delivery, error: str) -> None:
+    """Tell the kind's give-up hook (if any) that this row is now `mislukt`. Never raises:
+    the outcome is already recorded, and a broken hook must not stop the worker."""
+    hook = get_give_up(delivery.kind)
+    if hook is None:
+        return
+    delivery.status = DeliveryStatus.MISLUKT
+    delivery.last_error = error
+    try:
+        hook(delivery)
+    except Exception as exc:
+        # Not logger.exception: the exception's message may quote the payload (a password
+        # link in a mail). Its type and where it was raised are enough to find the bug.
+        logger.error(
+            "Outbox: give-up hook for delivery %s (%s) failed: %s\n%s",
+            delivery.pk,
+            delivery.kind,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+        )
 
 
 def process_due(*, batch_size: int = 10, stop=None) -> int:

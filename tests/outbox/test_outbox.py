@@ -1,6 +1,7 @@
 """The outbox itself: queueing in the caller's transaction, claiming, backoff, failure, retry."""
 
 import io
+import logging
 import os
 import signal
 import threading
@@ -207,6 +208,110 @@ def test_registering_a_second_handler_for_a_kind_is_refused():
             registry.register_handler("test-dup", repr)
     finally:
         registry._HANDLERS.pop("test-dup")
+
+
+# --- give-up hook ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def given_up(handler):
+    """The "test" kind with a give-up hook that records (delivery id, status, error)."""
+    calls = []
+    registry.register_handler(
+        "test", handler, on_give_up=lambda d: calls.append((d.pk, d.status, d.last_error))
+    )
+    yield calls
+    registry._GIVE_UP.pop("test", None)
+
+
+@pytest.mark.django_db
+def test_give_up_hook_runs_once_after_the_last_attempt(handler, given_up, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    handler.failures = [RetryableError("weg")] * 2
+    delivery = queue_delivery(kind="test", payload={})
+
+    process_due()
+    assert given_up == []  # a retry is still coming
+    _make_due(delivery)
+    process_due()
+
+    assert given_up == [(delivery.pk, DeliveryStatus.MISLUKT, "weg")]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.MISLUKT
+    _make_due(delivery)
+    process_due()
+    assert len(given_up) == 1
+
+
+@pytest.mark.django_db
+def test_give_up_hook_runs_for_a_permanent_error(handler, given_up):
+    handler.failures = [PermanentError("nee")]
+    delivery = queue_delivery(kind="test", payload={})
+    process_due()
+    assert given_up == [(delivery.pk, DeliveryStatus.MISLUKT, "nee")]
+
+
+@pytest.mark.django_db
+def test_give_up_hook_runs_when_the_worker_stopped_during_the_last_attempt(
+    handler, given_up, settings
+):
+    from beheer.outbox import services
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    delivery = queue_delivery(kind="test", payload={})
+    services._claim(services.Q(pk=delivery.pk), limit=1)  # attempt 1; its worker dies
+    _make_due(delivery)
+
+    process_due()
+
+    assert handler.delivered == []
+    assert given_up == [
+        (
+            delivery.pk,
+            DeliveryStatus.MISLUKT,
+            "Het verwerkende proces stopte tijdens de laatste poging.",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_give_up_hook_is_not_run_for_an_outcome_that_was_not_recorded(handler, given_up, settings):
+    from beheer.outbox import services
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    handler.failures = [RetryableError("weg")]
+    delivery = queue_delivery(kind="test", payload={})
+    (claimed,) = services._claim(services.Q(pk=delivery.pk), limit=1)
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=2)  # another worker took it over
+
+    services._deliver(claimed)
+
+    assert given_up == []
+
+
+@pytest.mark.django_db
+def test_a_failing_give_up_hook_is_logged_without_its_message(handler, settings, caplog):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    handler.failures = [RetryableError("weg"), RetryableError("weg")]
+
+    def hook(delivery):
+        raise ValueError(delivery.payload["link"])
+
+    registry.register_handler("test", handler, on_give_up=hook)
+    try:
+        first = queue_delivery(kind="test", payload={"link": "https://x.example/reset/geheim"})
+        second = queue_delivery(kind="test", payload={"link": "https://x.example/reset/geheim"})
+        with caplog.at_level(logging.ERROR, logger="beheer.outbox.services"):
+            assert process_due() == 2
+    finally:
+        registry._GIVE_UP.pop("test", None)
+
+    for delivery in (first, second):
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.MISLUKT
+    logged = [r.getMessage() for r in caplog.records if "give-up hook" in r.getMessage()]
+    assert len(logged) == 2 and all("ValueError" in m for m in logged)
+    assert not any("geheim" in m for m in logged)
 
 
 # --- retry by support -----------------------------------------------------------------------
