@@ -268,6 +268,8 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
 OUTBOX_POLL_SECONDS = env_int("OUTBOX_POLL_SECONDS", 5)
 # Try each delivery in the committing process right after commit (the worker retries failures).
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", True)
+# `manage.py purge_outbox` removes sent deliveries older than this (waiting/failed ones stay).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
