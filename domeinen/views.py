@@ -22,9 +22,9 @@ from domeinen.models import Applicatieinstantie, InstantieStatus
 from domeinen.selectors import (
     domains_for_user,
     domains_with_counts_for_user,
-    granted_device_index,
     instance_history,
     instances_for_domain,
+    scope_context,
     scopes_for_instance,
     with_role_permissions,
 )
@@ -162,9 +162,9 @@ def application_instances(request, pk):
         Applicatieinstantie.objects.filter(applicatie=applicatie).select_related("domein")
     ).order_by("domein__naam", "-aangemaakt_op")
     page = paginate(request, qs)
-    index = granted_device_index(page.object_list)
+    context = scope_context(page.object_list)
     for instance in page.object_list:
-        instance.scopes = scopes_for_instance(instance, index)
+        instance.scopes = scopes_for_instance(instance, context)
     return render(
         request,
         "applicaties/instances.html",

@@ -6,7 +6,7 @@ instance's role into SMART scopes (`rollen.scopes.render_scopes`).
 Roles are platform-wide (support manages them; every domain chooses from the same list), while
 Devices exist per domain. So GRANTED lists *applications*, not instances: "resources that
 application X created". For an instance in domain D it resolves to the Devices of X's instances
-in D (see `domeinen.selectors.granted_device_index`). A grant to an instance of another domain
+in D (see `domeinen.selectors.scope_context`). A grant to an instance of another domain
 would mean nothing on D's FHIR server.
 
 This app sits between `applicaties` and `domeinen`: it knows applications; `domeinen` points

@@ -70,11 +70,11 @@ class RolSerializer(serializers.ModelSerializer):
 
 
 class _ScopesMixin:
-    """Scopes need the GRANTED device index; the view puts it in the context (one query)."""
+    """Scopes need the page's roles and GRANTED devices; the view puts them in the context."""
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_scopes(self, obj) -> list[str]:
-        return scopes_for_instance(obj, self.context.get("granted_index"))
+        return scopes_for_instance(obj, self.context.get("scope_context"))
 
     def get_device(self, obj) -> str:
         return f"Device/{obj.client_id}"

@@ -22,8 +22,8 @@ from connectieaanvragen.services import accept_request, file_request, refuse_req
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import (
     domains_for_user,
-    granted_device_index,
     instances_visible_to_user,
+    scope_context,
     with_role_permissions,
 )
 from domeinen.services import change_instance_role, change_instance_status
@@ -62,10 +62,11 @@ def _filter_pair(request, qs):
 
 
 class _ScopedListMixin:
-    """Lists and details of instances: build the GRANTED device index once per page."""
+    """Lists and details of instances: read the roles' permissions and GRANTED devices once
+    per page (domeinen.selectors.scope_context)."""
 
     def _context_for(self, instances):
-        return {**self.get_serializer_context(), "granted_index": granted_device_index(instances)}
+        return {**self.get_serializer_context(), "scope_context": scope_context(instances)}
 
     def list(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())

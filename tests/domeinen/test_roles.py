@@ -7,7 +7,7 @@ from applicaties.models import Soort
 from beheer.errors import ServiceError
 from connectieaanvragen.services import accept_request
 from domeinen.models import InstantieStatuswijziging, WijzigingSoort
-from domeinen.selectors import granted_device_index, scopes_for_instance, with_role_permissions
+from domeinen.selectors import scope_context, scopes_for_instance, with_role_permissions
 from domeinen.services import change_instance_role, change_instance_status
 from rollen.models import Rol, Rolpermissie, Standaardrol
 from tests.auth_helpers import login
@@ -174,7 +174,7 @@ def test_granted_resolves_to_devices_of_the_granted_application_in_the_same_doma
     assert str(source_elsewhere.client_id) not in scopes[0]
 
 
-def test_granted_device_index_is_one_query(django_assert_num_queries, applicatie, domein):
+def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, applicatie, domein):
     rol = Rol.objects.create(naam="Meekijker")
     perm = Rolpermissie.objects.create(
         rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
@@ -188,9 +188,10 @@ def test_granted_device_index_is_one_query(django_assert_num_queries, applicatie
     from domeinen.models import Applicatieinstantie
 
     instances = list(with_role_permissions(Applicatieinstantie.objects.all()))
-    with django_assert_num_queries(1):
-        index = granted_device_index(instances)
-        scopes = [scopes_for_instance(i, index) for i in instances]
+    # The roles' permissions (with their GRANTED applications), and the GRANTED devices.
+    with django_assert_num_queries(2):
+        context = scope_context(instances)
+        scopes = [scopes_for_instance(i, context) for i in instances]
     assert sum(1 for s in scopes if s and "resource-origin" in s[0]) == 3
 
 
