@@ -123,6 +123,19 @@ def with_role_permissions(qs: QuerySet[Applicatieinstantie]) -> QuerySet[Applica
     return qs.select_related("rol").prefetch_related("rol__permissies__toegestane_applicaties")
 
 
+def _granted_app_ids(perm) -> list[int]:
+    """The pks of a permission's granted applications, from the `with_role_permissions`
+    prefetch, kept on the permission object. The prefetch gives all instances with the same
+    role the same permission objects, and each `perm.toegestane_applicaties.all()` builds a
+    related manager (≈ 10 µs): 1,400 of them for a page of 25 instances with 28 permissions
+    each (index + scopes), now one per distinct permission. The objects live as long as the
+    request's queryset; nothing outlives it."""
+    ids = perm.__dict__.get("_granted_app_ids")
+    if ids is None:
+        ids = perm._granted_app_ids = [a.pk for a in perm.toegestane_applicaties.all()]
+    return ids
+
+
 def granted_device_index(instances) -> dict[tuple[int, int], list[str]]:
     """(domein_id, applicatie_id) -> client_ids, for every GRANTED application of the given
     instances' roles, in those instances' domains. One query, whatever the number of instances.
@@ -135,7 +148,7 @@ def granted_device_index(instances) -> dict[tuple[int, int], list[str]]:
     app_ids: set[int] = set()
     for instance in instances:
         for perm in instance.rol.permissies.all():
-            granted = [a.pk for a in perm.toegestane_applicaties.all()]
+            granted = _granted_app_ids(perm)
             if granted:
                 domain_ids.add(instance.domein_id)
                 app_ids.update(granted)
@@ -157,8 +170,8 @@ def scopes_for_instance(instance: Applicatieinstantie, index=None) -> list[str]:
     permissions = []
     for perm in instance.rol.permissies.all():
         granted: list[str] = []
-        for app in perm.toegestane_applicaties.all():
-            granted.extend(index.get((instance.domein_id, app.pk), []))
+        for app_id in _granted_app_ids(perm):
+            granted.extend(index.get((instance.domein_id, app_id), []))
         permissions.append(
             Permission(perm.resource_type, perm.operatie, perm.bereik, tuple(granted))
         )
