@@ -14,7 +14,7 @@ changed through the environment:
 Why processes and not threads (docs/performance.md, section 6): a page is mostly Python, which
 holds the GIL. With several threads per process, a thread whose database answer has arrived
 waits for the GIL behind threads that are rendering templates; on 2 cores, 5 workers x 1 thread
-halved the p95 of the database pages compared with 2 workers x 4 threads. The gthread worker
+cut the p95 of the portal pages by 25-55 % compared with 2 workers x 4 threads. The gthread worker
 class is kept (also with one thread) because it keeps idle keep-alive connections in its poller
 without occupying the thread.
 """
