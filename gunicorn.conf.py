@@ -37,9 +37,6 @@ keepalive = _int("GUNICORN_KEEPALIVE", 10)
 # 10 s); 30 s leaves room for both before the arbiter replaces a stuck worker.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# The worker heartbeat file in memory instead of on a (possibly slow, container overlay) disk.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
 
 # Access log: method, path WITHOUT query string (%(U)s; tokens and search terms stay out of the
 # logs), status, size and duration in ms. No cookies, no Authorization, no referrer, no user agent.

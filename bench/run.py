@@ -747,9 +747,10 @@ def write_report(
         + f"; the largest domain (`{ctx.big_domein_naam}`) holds {ctx.big_domein_instances:,} "
         "instances.".replace(",", ".")
         + f" Database {seed_note}.",
-        f"- Server: gunicorn, {server['workers']} workers × {server['threads']} thread(s) (`gunicorn.conf.py`: "
-        "gthread, keep-alive), DEBUG=0, PostgreSQL on loopback, persistent database connections "
-        "(`DB_CONN_MAX_AGE=60`), `KT_BENCH=1` (query counter and floor view).",
+        f"- Server: gunicorn, {server['workers']} workers × {server['threads']} thread(s) "
+        "(`gunicorn.conf.py`: gthread, keep-alive), DEBUG=0, PostgreSQL on loopback, "
+        "persistent database connections (`DB_CONN_MAX_AGE=60`), `KT_BENCH=1` (query counter "
+        "and floor view).",
         f"- Load: a separate process (`bench/loadgen.py`), {args.clients} concurrent keep-alive "
         f"clients per page, at most {args.max_requests} requests or {args.max_seconds} s per page "
         f"after {args.warmup} warm-up requests per client. Latency is measured in the client.",
