@@ -355,20 +355,23 @@ def make_credentials(ctx: BenchContext) -> dict:
 
 # --- server ---
 def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn with the project's production configuration (gunicorn.conf.py), so the bench
+    measures what production runs; only the address, the worker and thread counts and the log
+    output come from here (through the environment variables that file reads)."""
     gunicorn = Path(PY).with_name("gunicorn")
+    server_env = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_THREADS=str(threads),
+        # Formatted and written as in production, but not onto the bench's terminal.
+        GUNICORN_ACCESSLOG=os.devnull,
+        GUNICORN_LOG_LEVEL="warning",
+    )
     proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "beheer.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            "--keep-alive=10",
-            "--log-level=warning",
-        ],
+        [str(gunicorn), "beheer.wsgi", f"--config={ROOT / 'gunicorn.conf.py'}"],
         cwd=ROOT,
-        env=env,
+        env=server_env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -744,9 +747,10 @@ def write_report(
         + f"; the largest domain (`{ctx.big_domein_naam}`) holds {ctx.big_domein_instances:,} "
         "instances.".replace(",", ".")
         + f" Database {seed_note}.",
-        f"- Server: gunicorn, {server['workers']} workers × {server['threads']} threads (gthread, "
-        "keep-alive), DEBUG=0, PostgreSQL on loopback, persistent database connections "
-        "(`DB_CONN_MAX_AGE=60`), `KT_BENCH=1` (query counter and floor view).",
+        f"- Server: gunicorn, {server['workers']} workers × {server['threads']} thread(s) "
+        "(`gunicorn.conf.py`: gthread, keep-alive), DEBUG=0, PostgreSQL on loopback, "
+        "persistent database connections (`DB_CONN_MAX_AGE=60`), `KT_BENCH=1` (query counter "
+        "and floor view).",
         f"- Load: a separate process (`bench/loadgen.py`), {args.clients} concurrent keep-alive "
         f"clients per page, at most {args.max_requests} requests or {args.max_seconds} s per page "
         f"after {args.warmup} warm-up requests per client. Latency is measured in the client.",
@@ -809,8 +813,9 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=300)
     parser.add_argument("--max-seconds", type=float, default=8.0)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4)
+    # The defaults of gunicorn.conf.py: 2 x cores + 1 processes of one thread each.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed-args", default="", help="extra arguments for seed_scale")
     parser.add_argument("--only", default="", help="comma-separated page keys")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")

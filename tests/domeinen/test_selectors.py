@@ -1,8 +1,12 @@
 """Selectors for domains: counts on the start screen stay right and cheap."""
 
-import pytest
+import uuid
 
-from domeinen.selectors import domains_with_counts_for_user
+import pytest
+from django.db.models import Q
+
+from domeinen.models import Applicatieinstantie
+from domeinen.selectors import domains_with_counts_for_user, instances_for_domain
 from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,
@@ -61,3 +65,47 @@ def test_visible_instances_and_requests_are_listed_once_for_a_user_of_both_sides
     assert list(instances) == [instance] and instances.count() == 1
     assert sorted(r.pk for r in requests_) == sorted([aanvraag.pk, instance.connectieaanvraag.pk])
     assert requests_.count() == 2
+
+
+def _old_search(term):
+    # The search as it was: icontains over the joined application and the client_id.
+    return (
+        Q(applicatie__naam__icontains=term)
+        | Q(applicatie__leverancier__icontains=term)
+        | Q(client_id__icontains=term)
+    )
+
+
+def test_instance_search_finds_what_icontains_over_name_vendor_and_client_id_found(domein):
+    other = DomeinFactory(beheerders=[UserFactory()])
+    names = [
+        ("Zorgportaal Plus", "Cafe B.V."),
+        ("Beeldbellen", "Zorgportaal Groep"),
+        ("Dagboek", "X"),
+    ]
+    for naam, leverancier in names:
+        app = ApplicatieFactory(naam=naam, leverancier=leverancier, beheerders=[UserFactory()])
+        make_instance(applicatie=app, domein=domein)
+        make_instance(applicatie=app, domein=other)
+    dagboek = Applicatieinstantie.objects.get(domein=domein, applicatie__naam="Dagboek")
+    Applicatieinstantie.objects.filter(pk=dagboek.pk).update(
+        client_id=uuid.UUID("cafe0000-1234-4abc-8def-0123456789ab")
+    )
+    terms = [
+        "zorgportaal",  # name of one, vendor of another
+        "BEELD",
+        "cafe",  # a vendor and a client_id: hex letters are both
+        "CAFE0000-1234",  # client_id with a hyphen, upper case
+        "4abc",
+        "b.v.",
+        "%",
+        "niets",
+    ]
+    for term in terms:
+        expected = set(Applicatieinstantie.objects.filter(domein=domein).filter(_old_search(term)))
+        found = set(instances_for_domain(domein=domein, search=term))
+        assert found == expected, term
+    assert {i.applicatie.naam for i in instances_for_domain(domein=domein, search="cafe")} == {
+        "Zorgportaal Plus",
+        "Dagboek",
+    }
