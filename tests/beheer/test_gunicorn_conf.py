@@ -1,0 +1,114 @@
+"""gunicorn.conf.py: what production runs (and `make bench` measures)."""
+
+import gc
+import os
+import runpy
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CONF = ROOT / "gunicorn.conf.py"
+
+
+def load(**env):
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(CONF))
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_processes_not_threads_by_default():
+    conf = load()
+    assert conf["workers"] == 2 * os.cpu_count() + 1
+    assert conf["threads"] == 1
+    assert conf["worker_class"] == "gthread"
+    conf = load(WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
+    assert (conf["workers"], conf["threads"]) == (3, 2)
+
+
+def test_workers_freeze_their_long_lived_objects_after_start_and_after_warm_up():
+    conf = load(GUNICORN_GC_FREEZE_AFTER="3")
+    worker = SimpleNamespace()
+    try:
+        gc.unfreeze()
+        conf["post_worker_init"](worker)
+        after_start = gc.get_freeze_count()
+        assert after_start > 0
+        for _ in range(2):
+            conf["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == after_start
+        created = [[object()] for _ in range(1000)]  # tracked containers made "by requests"
+        conf["post_request"](worker, None, {}, None)  # the third request: freeze again
+        assert gc.get_freeze_count() >= after_start + len(created)
+        frozen = gc.get_freeze_count()
+        conf["post_request"](worker, None, {}, None)  # only once
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_real_gunicorn_logs_requests_without_query_strings(tmp_path):
+    port = _free_port()
+    log = tmp_path / "access.log"
+    env = dict(
+        os.environ,
+        # /health/ only asks the database for SELECT 1: an empty SQLite file will do.
+        DATABASE_URL=f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+        GUNICORN_ACCESSLOG=str(log),
+        GUNICORN_LOG_LEVEL="warning",
+        DJANGO_SETTINGS_MODULE="beheer.settings",
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "beheer.wsgi", f"--config={CONF}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(
+                    f"http://127.0.0.1:{port}/health/?token=geheim-123",
+                    cookies={"voorkeur": "koekje-456"},
+                    timeout=2,
+                )
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, "gunicorn stopped"
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        deadline = time.monotonic() + 5
+        while "/health/" not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline, "no access log line"
+            time.sleep(0.1)
+        line = log.read_text()
+        assert '"GET /health/ HTTP/1.1" 200' in line
+        assert "geheim-123" not in line
+        assert "koekje-456" not in line
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
