@@ -53,10 +53,36 @@ def user_administers_domain(*, user, domein_id: int) -> bool:
     return Domein.beheerders.through.objects.filter(domein_id=domein_id, user_id=user.pk).exists()
 
 
+# The columns the instance lists show (jinja2/domeinen/instances.html,
+# jinja2/applicaties/instances.html, with the scopes and the FHIR state); nothing else is
+# loaded. A list that starts showing another field must add it here, or it loads per row:
+# tests/test_query_counts.py fails on that.
+_INSTANCE_LIST_FIELDS = (
+    "client_id",
+    "status",
+    "status_sinds",
+    "aangemaakt_op",
+    "fhir_status",
+    "fhir_version",
+    "fhir_error",
+    "fhir_synced_at",
+    "domein_id",
+    "applicatie_id",
+    "rol__naam",
+)
+DOMAIN_INSTANCE_LIST_FIELDS = (*_INSTANCE_LIST_FIELDS, "applicatie__naam")
+APPLICATION_INSTANCE_LIST_FIELDS = (*_INSTANCE_LIST_FIELDS, "jwks_uri", "domein__naam")
+
+
 def instances_for_domain(
     *, domein: Domein, status: str | None = None, search: str | None = None
 ) -> QuerySet[Applicatieinstantie]:
-    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie", "rol")
+    """A domain's instances for its list, by application name, newest first."""
+    qs = (
+        Applicatieinstantie.objects.filter(domein=domein)
+        .select_related("applicatie", "rol")
+        .only(*DOMAIN_INSTANCE_LIST_FIELDS)
+    )
     if status:
         qs = qs.filter(status=status)
     if search:
@@ -84,6 +110,17 @@ def _instance_search(term: str) -> Q:
     if set(term) <= _UUID_TEXT:
         matches |= Q(client_id__icontains=term)
     return matches
+
+
+def instances_for_application(*, applicatie) -> QuerySet[Applicatieinstantie]:
+    """An application's instances for its list, by domain name, newest first (the scopes
+    come from `scope_context`)."""
+    return (
+        Applicatieinstantie.objects.filter(applicatie=applicatie)
+        .select_related("domein", "rol")
+        .only(*APPLICATION_INSTANCE_LIST_FIELDS)
+        .order_by("domein__naam", "-aangemaakt_op")
+    )
 
 
 def instances_visible_to_user(*, user) -> QuerySet[Applicatieinstantie]:

@@ -23,6 +23,7 @@ from domeinen.selectors import (
     domains_for_user,
     domains_with_counts_for_user,
     instance_history,
+    instances_for_application,
     instances_for_domain,
     scope_context,
     scopes_for_instance,
@@ -158,10 +159,7 @@ def instance_role(request, naam, client_id):
 def application_instances(request, pk):
     """The Applicatieinstanties tab of an application (lives here: instances are ours)."""
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
-    qs = with_role_permissions(
-        Applicatieinstantie.objects.filter(applicatie=applicatie).select_related("domein")
-    ).order_by("domein__naam", "-aangemaakt_op")
-    page = paginate(request, qs)
+    page = paginate(request, instances_for_application(applicatie=applicatie))
     context = scope_context(page.object_list)
     for instance in page.object_list:
         instance.scopes = scopes_for_instance(instance, context)
