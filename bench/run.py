@@ -728,11 +728,13 @@ def write_report(
         "",
         "What was changed for speed, and why: [performance.md](performance.md).",
         "",
-        "**Noise.** This run shared a 2-core machine with other test suites running at the same "
-        "time (load average at the end of the run: "
+        "**Noise.** Load average (1 / 5 / 15 min) before the run: "
+        + " / ".join(f"{x:.1f}" for x in LOAD_AT_START)
+        + "; at the end: "
         + " / ".join(f"{x:.1f}" for x in os.getloadavg())
-        + " for 1 / 5 / 15 min); treat the absolute numbers as rough and compare ratios. "
-        "Re-run on a quiet machine before drawing conclusions.",
+        + " (the bench's own server and load generator count in it). The server, the load "
+        "generator and PostgreSQL share the machine's cores, so absolute numbers vary between "
+        "runs by some 20 %; compare ratios, and re-run before drawing conclusions from one row.",
         "",
         "## Machine",
         "",
@@ -804,6 +806,10 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")
     return failures
+
+
+# Before anything of the bench runs: how busy the machine already was.
+LOAD_AT_START = os.getloadavg()
 
 
 def main() -> int:
