@@ -24,6 +24,9 @@ without occupying the thread.
 import gc
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _int(name: str, default: int) -> int:
@@ -43,6 +46,24 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 
 # Access log: method, path WITHOUT query string (%(U)s; tokens and search terms stay out of the
 # logs), status, size and duration in ms. No cookies, no Authorization, no referrer, no user agent.
+# A password link's path carries its one-time token (valid 24 h; mail scanners open it first);
+# it never reaches the log. Keep in step with beheer/accounts/urls.py (password_set), which
+# tests/beheer/test_gunicorn_conf.py checks through the URLconf.
+_SECRET_PATH = re.compile(r"^(/wachtwoord-instellen/)(?!klaar/$)[^?]*")
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with secrets masked and control characters escaped in the path
+    (%0A in a URL must not start a forged log line)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = _SECRET_PATH.sub(r"\1[verborgen]/", atoms.get("U") or "")
+        atoms["U"] = path.encode("unicode_escape").decode("ascii")
+        return atoms
+
+
+logger_class = AccessLogger
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

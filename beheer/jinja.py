@@ -40,20 +40,22 @@ def url(viewname: str, *args) -> str:
     """`{% url 'ns:name' a b %}` as `url('ns:name', a, b)`.
 
     A list page asks for the same URL pattern once per row with only an id changing; a full
-    `reverse()` each time was a tenth of such a page. So for arguments that are ints or UUIDs
-    (ids, client-Ids) the pattern is reversed once with stand-in values and then filled in:
-    their URL form is plain digits / hex and dashes, the same text `reverse()` makes. Strings
-    (a domain's name) are part of the cache key and go through `reverse()` as always."""
-    key = (get_script_prefix(), viewname, *(a if isinstance(a, str) else type(a) for a in args))
+    `reverse()` each time was a tenth of such a page. So for arguments that are non-negative
+    ints or UUIDs (ids, client-Ids) the pattern is reversed once with stand-in values and then
+    filled in: their URL form is plain digits / hex and dashes, the same text `reverse()`
+    makes. Strings (a domain's name) are part of the cache key. Any other argument (a model,
+    an enum member, a lazy string, a negative number) goes through `reverse()` every time."""
+    if not any(_is_slot(a) for a in args) or not all(type(a) is str or _is_slot(a) for a in args):
+        return reverse(viewname, args=args or None)
+    key = (get_script_prefix(), viewname, *(a if type(a) is str else type(a) for a in args))
     parts = _URL_PATTERNS.get(key)
     if parts is None:
-        parts = _url_parts(viewname, args) if any(type(a) in _STAND_INS for a in args) else None
-        if parts is None:
-            return reverse(viewname, args=args or None)
         if len(_URL_PATTERNS) >= 2048:  # many distinct domain names: keep memory bounded
             _URL_PATTERNS.clear()
-        _URL_PATTERNS[key] = parts
-    it = iter(str(a) for a in args if type(a) in _STAND_INS)
+        parts = _URL_PATTERNS[key] = _url_parts(viewname, args)
+    if parts is _NO_SHORTCUT:
+        return reverse(viewname, args=args)
+    it = iter(str(a) for a in args if _is_slot(a))
     return "".join(p if i % 2 == 0 else next(it) for i, p in enumerate(parts))
 
 
@@ -63,19 +65,31 @@ _STAND_INS = {
     uuid.UUID: uuid.UUID("0dd5ce11-0dd5-4ce1-8dd5-0dd5ce110dd5"),
 }
 _URL_PATTERNS: dict[tuple, list[str]] = {}
+_NO_SHORTCUT: list[str] = []
 
 
-def _url_parts(viewname: str, args: tuple) -> list[str] | None:
+def _is_slot(value) -> bool:
+    """An argument filled into a cached pattern: exactly an int >= 0 (not a bool, not an
+    IntegerChoices member) or a UUID."""
+    kind = type(value)
+    return kind is uuid.UUID or (kind is int and value >= 0)
+
+
+def _url_parts(viewname: str, args: tuple) -> list[str]:
     """The reversed URL split around the stand-ins: [text, slot, text, slot, ..., text], or
-    None when the URL does not contain a stand-in as given (then there is no shortcut)."""
-    stand_in_args = [_STAND_INS.get(type(a), a) for a in args]
+    _NO_SHORTCUT when that cannot be done unambiguously (a string argument containing a
+    stand-in's text, or a converter that changed a stand-in)."""
+    stand_ins = {str(s) for s in _STAND_INS.values()}
+    if any(stand_in in a for a in args if type(a) is str for stand_in in stand_ins):
+        return _NO_SHORTCUT
+    stand_in_args = [_STAND_INS[type(a)] if _is_slot(a) else a for a in args]
     text = reverse(viewname, args=stand_in_args)
     parts: list[str] = []
     for a in stand_in_args:
         if type(a) in _STAND_INS:
             before, found, text = text.partition(str(a))
             if not found:
-                return None
+                return _NO_SHORTCUT
             parts += [before, ""]
     return [*parts, text]
 

@@ -117,16 +117,14 @@ def give_up_device_push(*, delivery_id: int, instance_id: int) -> bool:
         )
         if instance is None:
             return False
-        other_push_pending = (
-            Delivery.objects.filter(
-                kind=DEVICE_PUSH,
-                status__in=[DeliveryStatus.WACHTEND, DeliveryStatus.BEZIG],
-                payload__instance_id=instance_id,
-            )
-            .exclude(pk=delivery_id)
-            .exists()
-        )
-        if other_push_pending:
+        # This delivery is recorded `mislukt` before the hook runs; if support has put it back
+        # in the queue meanwhile ("Opnieuw proberen"), it counts as pending like any other.
+        push_pending = Delivery.objects.filter(
+            kind=DEVICE_PUSH,
+            status__in=[DeliveryStatus.WACHTEND, DeliveryStatus.BEZIG],
+            payload__instance_id=instance_id,
+        ).exists()
+        if push_pending:
             return False
         _record(
             instance_id,

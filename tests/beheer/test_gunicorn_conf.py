@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import requests
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "gunicorn.conf.py"
@@ -116,6 +117,22 @@ def test_a_real_gunicorn_logs_requests_without_query_strings(tmp_path):
         assert '"GET /health/ HTTP/1.1" 200' in line
         assert "geheim-123" not in line
         assert "koekje-456" not in line
+
+        # A password link's token never reaches the log; the URL comes from the URLconf, so
+        # a changed URL makes this fail instead of silently logging tokens.
+        link = reverse("accounts:password_set", args=["MTIz", "cbx9z2-0123456789abcdef"])
+        requests.get(f"http://127.0.0.1:{port}{link}", timeout=5, allow_redirects=False)
+        # %0A in a path must not start a second, forged log line.
+        requests.get(f"http://127.0.0.1:{port}/health/%0A127.0.0.1 - admin ingelogd", timeout=5)
+        deadline = time.monotonic() + 5
+        while log.read_text().count("\n") < 3:
+            assert time.monotonic() < deadline, "log lines missing"
+            time.sleep(0.1)
+        lines = log.read_text().splitlines()
+        assert len(lines) == 3
+        assert "cbx9z2-0123456789abcdef" not in lines[1]
+        assert "/wachtwoord-instellen/[verborgen]/" in lines[1]
+        assert "\\n127.0.0.1 - admin ingelogd" in lines[2]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -5,6 +5,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import models
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -79,6 +80,44 @@ def test_url_is_reverse_for_every_kind_of_argument():
     assert jinja.url("domeinen:details", "ggz-noord") == reverse(
         "domeinen:details", args=["ggz-noord"]
     )
+
+
+def test_url_never_fills_in_what_it_cannot_tell_apart():
+    """Arguments other than plain strings, ints and UUIDs are reversed each time, and a name
+    that contains a stand-in's text does not confuse the filling in."""
+
+    class Naam:
+        def __init__(self, naam):
+            self.naam = naam
+
+        def __str__(self):
+            return self.naam
+
+    class Nr(models.IntegerChoices):
+        EEN = 1
+        TWEE = 2
+
+    client_id = uuid.uuid4()
+    for naam in ["ggz-a", "ggz-b"]:
+        assert jinja.url("domeinen:instantie", Naam(naam), client_id) == reverse(
+            "domeinen:instantie", args=[naam, client_id]
+        )
+    for nr in [Nr.EEN, Nr.TWEE]:
+        assert jinja.url("connectieaanvragen:beoordelen", "ggz", nr) == reverse(
+            "connectieaanvragen:beoordelen", args=["ggz", nr]
+        )
+    for stand_in in jinja._STAND_INS.values():
+        naam = f"x{stand_in}"
+        for _ in range(2):  # the second call comes from the cache
+            assert jinja.url("domeinen:instantie", naam, client_id) == reverse(
+                "domeinen:instantie", args=[naam, client_id]
+            )
+            assert jinja.url("connectieaanvragen:beoordelen", naam, 7) == reverse(
+                "connectieaanvragen:beoordelen", args=[naam, 7]
+            )
+    jinja.url("applicaties:details", 3)  # the pattern is cached now
+    with pytest.raises(NoReverseMatch):
+        jinja.url("applicaties:details", -3)
 
 
 def test_url_follows_the_script_prefix():
