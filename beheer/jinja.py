@@ -123,14 +123,12 @@ def datum(value, fmt: str = "j F Y H:i") -> str:
 
 
 _MONTHS: dict[str | None, list[str]] = {}
-
-
 _LABELS: dict[tuple, dict] = {}
 
 
 def label(obj, field_name: str) -> str:
     """`obj.get_<field>_display()`, without its cost: Django rebuilds a dict of the field's
-    choices and translates every label on each call (10 calls per row on a list page). Here
+    choices and translates every label on each call (two calls per row on a list page). Here
     each field's labels are translated once per language and process."""
     key = (type(obj), field_name, translation.get_language())
     labels = _LABELS.get(key)
@@ -143,7 +141,6 @@ def label(obj, field_name: str) -> str:
 
 def environment(**options) -> jinja2.Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
-    # Template changes are picked up in DEBUG (make run); production compiles each once.
     options.pop("autoescape", None)  # always on for HTML pages
     # An unknown variable is empty and false, as in Django templates, also with DEBUG on
     # (Django's backend would switch to DebugUndefined, which prints "{{ name }}").

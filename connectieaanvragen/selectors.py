@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
 from domeinen.selectors import of_users_domains_or_applications
 
-# The columns the request lists show (templates/connectieaanvragen/domain_requests.html and
+# The columns the request lists show (jinja2/connectieaanvragen/domain_requests.html and
 # application_requests.html); nothing else is loaded. A list that starts showing another field
 # must add it here, or it loads per row: tests/test_query_counts.py fails on that.
 _LIST_FIELDS = ("status", "aangevraagd_op", "besloten_op")

@@ -158,12 +158,6 @@ def non_closed_instance_exists(*, applicatie_id: int, domein_id: int) -> bool:
 # --- roles and SMART scopes -----------------------------------------------------------------
 
 
-def with_role_permissions(qs: QuerySet[Applicatieinstantie]) -> QuerySet[Applicatieinstantie]:
-    """The role with each instance (its name is shown); the permissions behind the scopes are
-    read per page by `scope_context`, not per instance."""
-    return qs.select_related("rol")
-
-
 @dataclass(frozen=True)
 class ScopeContext:
     """What rendering the SMART scopes of a set of instances needs, read with at most two

@@ -27,7 +27,6 @@ from domeinen.selectors import (
     instances_for_domain,
     scope_context,
     scopes_for_instance,
-    with_role_permissions,
 )
 from domeinen.services import change_instance_role, change_instance_status, update_domain_details
 
@@ -79,9 +78,7 @@ def domain_instances(request, naam):
 def _domain_instance(request, naam, client_id):
     domein = get_domain_for_user(request, naam)
     instance = get_object_or_404(
-        with_role_permissions(
-            Applicatieinstantie.objects.select_related("applicatie", "connectieaanvraag")
-        ),
+        Applicatieinstantie.objects.select_related("applicatie", "connectieaanvraag", "rol"),
         domein=domein,
         client_id=client_id,
     )

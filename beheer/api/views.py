@@ -24,7 +24,6 @@ from domeinen.selectors import (
     domains_for_user,
     instances_visible_to_user,
     scope_context,
-    with_role_permissions,
 )
 from domeinen.services import change_instance_role, change_instance_status
 from rollen.selectors import roles_with_permissions
@@ -108,9 +107,9 @@ class ClientViewSet(_ScopedListMixin, viewsets.ReadOnlyModelViewSet):
         if key.domein.naam != self.kwargs["domein"]:
             raise NotFound()
         qs = Applicatieinstantie.objects.filter(domein_id=key.domein_id).select_related(
-            "applicatie"
+            "applicatie", "rol"
         )
-        return with_role_permissions(qs).order_by("aangemaakt_op", "id")
+        return qs.order_by("aangemaakt_op", "id")
 
     def filter_queryset(self, queryset):
         return _filter_status(self.request, queryset, InstantieStatus.choices)
@@ -177,7 +176,7 @@ class InstantieViewSet(_ScopedListMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = instances_visible_to_user(user=self.request.user).order_by("-aangemaakt_op", "-id")
-        qs = with_role_permissions(qs)
+        qs = qs.select_related("rol")
         if self.action == "retrieve":
             qs = qs.prefetch_related(
                 Prefetch(

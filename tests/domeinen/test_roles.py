@@ -7,7 +7,7 @@ from applicaties.models import Soort
 from beheer.errors import ServiceError
 from connectieaanvragen.services import accept_request
 from domeinen.models import InstantieStatuswijziging, WijzigingSoort
-from domeinen.selectors import scope_context, scopes_for_instance, with_role_permissions
+from domeinen.selectors import scope_context, scopes_for_instance
 from domeinen.services import change_instance_role, change_instance_status
 from rollen.models import Rol, Rolpermissie, Standaardrol
 from tests.auth_helpers import login
@@ -187,7 +187,7 @@ def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, ap
         accept_request(request_id=aanvraag.pk, by=domein.beheerders.first(), rol_id=rol.pk)
     from domeinen.models import Applicatieinstantie
 
-    instances = list(with_role_permissions(Applicatieinstantie.objects.all()))
+    instances = list(Applicatieinstantie.objects.select_related("rol"))
     # The roles' permissions (with their GRANTED applications), and the GRANTED devices.
     with django_assert_num_queries(2):
         context = scope_context(instances)
