@@ -72,3 +72,34 @@ def test_jwks_allowed_networks_are_empty_by_default():
         timeout=60,
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def _database_options(env_overrides):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DB_PREPARED_STATEMENTS"},
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "beheer.settings",
+            **env_overrides,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_statements_by_default_and_not_behind_a_pooler():
+    url = {"DATABASE_URL": "postgres://kt@127.0.0.1:5432/kt"}
+    assert _database_options(url) == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert _database_options({**url, "DB_PREPARED_STATEMENTS": "0"}) in {"None", "{}"}
+    sqlite = _database_options({"DATABASE_URL": "sqlite:///var/test-options.sqlite3"})
+    assert "prepare_threshold" not in sqlite
+    assert "server_side_binding" not in sqlite
