@@ -242,5 +242,18 @@ def scopes_for_instance(
 
 
 def instance_history(*, instance: Applicatieinstantie):
-    """Status and role changes of an instance, newest first, with who and which roles."""
-    return instance.historie.select_related("door", "van_rol", "naar_rol")
+    """Status and role changes of an instance, newest first, with who and which roles; only
+    the columns the history table shows (jinja2/domeinen/instance_detail.html), not the
+    whole user row with its password hash."""
+    return instance.historie.select_related("door", "van_rol", "naar_rol").only(
+        "op",
+        "soort",
+        "van_status",
+        "naar_status",
+        "reden",
+        "instantie_id",
+        "door__username",
+        "door__full_name",
+        "van_rol__naam",
+        "naar_rol__naam",
+    )
