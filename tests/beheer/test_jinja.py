@@ -156,3 +156,54 @@ def test_querystring_replaces_one_key_and_keeps_the_rest():
         "page": "4",
     }
     assert "page" not in jinja.querystring(request, page=None)
+
+
+def _jinja_env_without_our_gettext(autoescape=True):
+    """Jinja2's own newstyle gettext over Django's translations: what `_()` gave before."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    return env
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Yes") }}',  # in Django's own Dutch catalog: "Ja"
+        '{{ _("Geen applicatieinstanties gevonden.") }}',  # a portal text, not translated
+        '{{ _("%(n)s of <%(m)s>", n=naam, m=1) }}',
+        "{% trans %}Yes{% endtrans %}",
+        "{% trans v=naam %}versie {{ v }}{% endtrans %}",
+        "{% trans %}100%{% endtrans %}",
+        '{{ gettext("No") }} {{ _("No") }}',
+    ],
+)
+def test_gettext_gives_what_jinjas_own_gives_in_every_language(source, autoescape):
+    ours = jinja.environment(loader=None)
+    ours.autoescape = autoescape
+    theirs = _jinja_env_without_our_gettext(autoescape)
+    context = {"naam": "<b>Zorg & co</b>"}
+    for language in ["nl", "en", "nl"]:  # back to nl: nothing kept from the other language
+        with translation.override(language):
+            expected = theirs.from_string(source).render(context)
+            assert ours.from_string(source).render(context) == expected
+    with translation.override("nl"):
+        assert ours.from_string('{{ _("Yes") }}').render() == "Ja"
+    with translation.override("en"):
+        assert ours.from_string('{{ _("Yes") }}').render() == "Yes"
+
+
+def test_datum_on_a_page_follows_the_time_zone_of_that_page():
+    from django.utils import timezone
+
+    value = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    page = engines["jinja"].from_string("{{ v|datum }}")
+    with translation.override("nl"):
+        assert page.render({"v": value}) == "1 juli 2026 14:00"  # Europe/Amsterdam, summer
+        with timezone.override(ZoneInfo("America/New_York")):
+            assert page.render({"v": value}) == "1 juli 2026 08:00"
+        assert page.render({"v": value}) == "1 juli 2026 14:00"
+        with timezone.override(ZoneInfo("Asia/Tokyo")):
+            assert page.render({"v": value}) == "1 juli 2026 21:00"
