@@ -1,0 +1,38 @@
+"""A trigram index for the admin's search on a request's JWKS URI (PostgreSQL only).
+
+The admin ORs `icontains` on the JWKS URI into its search (beheer/admin_util.py); without an
+index PostgreSQL reads all requests for it (100,000 at production size). See
+applicaties/migrations/0002_trigram_search_indexes.py for the why and for pg_trgm, which that
+migration creates (or reports as missing: then this one does nothing either)."""
+
+from django.db import migrations
+
+INDEX = "aanvraag_jwks_uri_trgm_idx"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return
+    schema_editor.execute(
+        f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "connectieaanvragen_connectieaanvraag" '
+        'USING gin ((UPPER("jwks_uri"::text)) gin_trgm_ops)'
+    )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("connectieaanvragen", "0004_open_first_indexes"),
+        ("applicaties", "0002_trigram_search_indexes"),
+    ]
+
+    operations = [migrations.RunPython(create, drop, elidable=False)]

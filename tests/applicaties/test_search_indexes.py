@@ -1,0 +1,36 @@
+"""The searches on application name, vendor and JWKS URI have trigram indexes on PostgreSQL
+(applicaties/migrations/0002, connectieaanvragen/migrations/0005) that answer Django's
+`icontains` exactly as the ORM writes it."""
+
+import pytest
+from django.db import connection
+
+from applicaties.models import Applicatie
+from connectieaanvragen.models import Connectieaanvraag
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are tiny in a test
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_icontains_on_name_vendor_and_jwks_uri_uses_the_trigram_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%trgm_idx'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "applicatie_naam_trgm_idx",
+        "applicatie_leverancier_trgm_idx",
+        "aanvraag_jwks_uri_trgm_idx",
+    }
+    plan = _plan(Applicatie.objects.filter(naam__icontains="zorgportaal"))
+    assert "applicatie_naam_trgm_idx" in plan, plan
+    plan = _plan(Applicatie.objects.filter(leverancier__icontains="zorg"))
+    assert "applicatie_leverancier_trgm_idx" in plan, plan
+    plan = _plan(Connectieaanvraag.objects.filter(jwks_uri__icontains="jwks.json"))
+    assert "aanvraag_jwks_uri_trgm_idx" in plan, plan
