@@ -54,36 +54,14 @@ def test_invalid_jwks_allowed_network_is_refused():
     assert "KT_JWKS_ALLOWED_NETWORKS: 'geen-netwerk' is geen netwerk" in result.stderr
 
 
-def test_jwks_allowed_networks_are_empty_by_default():
+def _setting(expression: str, env_overrides: dict, *, unset: str) -> str:
+    """What `expression` prints in a fresh process with these settings (`unset` removed from
+    the environment first)."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(settings.KT_JWKS_ALLOWED_NETWORKS)",
-        ],
+        [sys.executable, "-c", f"from django.conf import settings; print({expression})"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "KT_JWKS_ALLOWED_NETWORKS"},
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "beheer.settings",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "[]", result.stderr
-
-
-def _database_options(env_overrides):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
-        ],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k != "DB_PREPARED_STATEMENTS"},
+            **{k: v for k, v in os.environ.items() if k != unset},
             "DEBUG": "1",
             "DJANGO_SETTINGS_MODULE": "beheer.settings",
             **env_overrides,
@@ -94,6 +72,19 @@ def _database_options(env_overrides):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_jwks_allowed_networks_are_empty_by_default():
+    networks = _setting("settings.KT_JWKS_ALLOWED_NETWORKS", {}, unset="KT_JWKS_ALLOWED_NETWORKS")
+    assert networks == "[]"
+
+
+def _database_options(env_overrides):
+    return _setting(
+        "settings.DATABASES['default'].get('OPTIONS')",
+        env_overrides,
+        unset="DB_PREPARED_STATEMENTS",
+    )
 
 
 def test_postgresql_prepares_statements_by_default_and_not_behind_a_pooler():
