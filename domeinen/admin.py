@@ -169,9 +169,9 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
     def resync_devices(self, request, queryset):
         """Push the selected instances' Devices again (after commit, never blocking)."""
         try:
-            count = request_device_sync(
-                instance_ids=list(queryset.values_list("pk", flat=True)), by=request.user
-            )
+            # A subquery, not a list of ids: "select all" at production size would pass more
+            # ids than PostgreSQL takes as parameters of one statement (65,535).
+            count = request_device_sync(instance_ids=queryset.values("pk"), by=request.user)
         except ServiceError as exc:
             self.message_user(request, exc.message, level=messages.ERROR)
             return

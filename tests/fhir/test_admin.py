@@ -2,7 +2,9 @@
 detail page can include the state snippet."""
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applicaties.models import Applicatie
@@ -60,6 +62,35 @@ def test_resync_action_on_the_changelist(support_client, fhir_server, fhir_domei
         {"action": "resync_devices", "_selected_action": [i.pk for i in instances]},
     )
     assert response.status_code == 302
+    for instance in instances:
+        assert fhir_server.get(f"Device/{instance.client_id}").status_code == 200
+
+
+def test_resync_of_all_instances_selects_them_by_subquery(
+    support_client, fhir_server, fhir_domein, fhir_admin
+):
+    """ "Select all" with the action: the instances are locked through a subquery, not with
+    one parameter per id (PostgreSQL takes at most 65,535 per statement; production holds
+    50,000 instances and grows)."""
+    instances = [_accept(fhir_domein, fhir_admin) for _ in range(3)]
+    for instance in instances:
+        fhir_server.delete(f"Device/{instance.client_id}")
+    with CaptureQueriesContext(connection) as queries:
+        response = support_client.post(
+            reverse("admin:domeinen_applicatieinstantie_changelist"),
+            {
+                "action": "resync_devices",
+                "select_across": "1",
+                "_selected_action": [instances[0].pk],
+            },
+        )
+    assert response.status_code == 302
+    by_id = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"domeinen_applicatieinstantie"."id" IN (' in q["sql"]
+    ]
+    assert by_id and all('"id" IN (SELECT' in sql for sql in by_id), by_id
     for instance in instances:
         assert fhir_server.get(f"Device/{instance.client_id}").status_code == 200
 
