@@ -5,7 +5,14 @@ index PostgreSQL reads all requests for it (100,000 at production size). See
 applicaties/migrations/0002_trigram_search_indexes.py for the why and for pg_trgm, which that
 migration creates (or reports as missing: then this one does nothing either)."""
 
-from django.db import migrations
+import importlib
+
+from django.db import migrations, transaction
+from django.db.utils import DatabaseError
+
+trigram_opclass = importlib.import_module(
+    "applicaties.migrations.0002_trigram_search_indexes"
+).trigram_opclass
 
 INDEX = "aanvraag_jwks_uri_trgm_idx"
 
@@ -17,10 +24,14 @@ def create(apps, schema_editor):
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         if cursor.fetchone() is None:
             return
-    schema_editor.execute(
-        f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "connectieaanvragen_connectieaanvraag" '
-        'USING gin ((UPPER("jwks_uri"::text)) gin_trgm_ops)'
-    )
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "connectieaanvragen_connectieaanvraag" '
+                f'USING gin ((UPPER("jwks_uri"::text)) {trigram_opclass(schema_editor)})'
+            )
+    except DatabaseError as exc:
+        print(f"\n  Geen trigram-index op jwks_uri ({type(exc).__name__}); zoeken werkt, trager.")
 
 
 def drop(apps, schema_editor):
