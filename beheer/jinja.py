@@ -36,6 +36,7 @@ from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.autoreload import file_changed
 from django.utils.dates import MONTHS
 from django.utils.timezone import get_current_timezone
 from markupsafe import Markup
@@ -211,10 +212,21 @@ def _remember(cache: dict, key, value):
 def _forget_translations(*, setting, **kwargs):
     """Tests that switch languages or translation files get fresh texts, as Django does."""
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        _TRANSLATED.clear()
-        _TRANSLATED_SAFE.clear()
-        _LABELS.clear()
-        _MONTHS.clear()
+        _forget_translated_texts()
+
+
+@receiver(file_changed)
+def _forget_translations_of_changed_files(*, file_path, **kwargs):
+    """The development server reloads a changed .mo file without restarting; so do these."""
+    if file_path.suffix == ".mo":
+        _forget_translated_texts()
+
+
+def _forget_translated_texts():
+    _TRANSLATED.clear()
+    _TRANSLATED_SAFE.clear()
+    _LABELS.clear()
+    _MONTHS.clear()
 
 
 def environment(**options) -> jinja2.Environment:

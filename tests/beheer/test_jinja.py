@@ -205,5 +205,20 @@ def test_datum_on_a_page_follows_the_time_zone_of_that_page():
         with timezone.override(ZoneInfo("America/New_York")):
             assert page.render({"v": value}) == "1 juli 2026 08:00"
         assert page.render({"v": value}) == "1 juli 2026 14:00"
+        assert jinja.datum(value) == "1 juli 2026 14:00"  # outside a page: nothing left behind
         with timezone.override(ZoneInfo("Asia/Tokyo")):
             assert page.render({"v": value}) == "1 juli 2026 21:00"
+
+
+def test_changed_translation_files_are_read_again():
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    with translation.override("nl"):
+        assert jinja.environment(loader=None).from_string('{{ _("Yes") }}').render() == "Ja"
+    assert jinja._TRANSLATED_SAFE
+    file_changed.send(sender=None, file_path=Path("locale/nl/LC_MESSAGES/django.py"))
+    assert jinja._TRANSLATED_SAFE  # not a translation file
+    file_changed.send(sender=None, file_path=Path("locale/nl/LC_MESSAGES/django.mo"))
+    assert not jinja._TRANSLATED_SAFE and not jinja._TRANSLATED
