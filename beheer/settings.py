@@ -158,10 +158,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 ):
     # Parameters bound by PostgreSQL, and a statement that a connection has run 5 times
     # is prepared once and then only executed: no parsing and planning on each request (the
-    # logged-in floor 1.45 -> 1.2 ms, the start screen 6.1 -> 5.1 ms; docs/performance.md).
-    # Needs one PostgreSQL session per connection: set DB_PREPARED_STATEMENTS=0 behind a
-    # pooler in transaction mode (PgBouncer before 1.21). After a migration that changes a
-    # table, restart the workers (as a deployment does) so no connection keeps old plans.
+    # logged-in floor 1.45 -> 1.1 ms; docs/performance.md, section 16). Needs one PostgreSQL
+    # session per connection: set DB_PREPARED_STATEMENTS=0 behind a pooler in transaction
+    # mode that cannot keep them (PgBouncer before 1.21, or with max_prepared_statements 0).
+    # After a migration that changes a table, restart the workers (beheer/db.py, README).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
