@@ -54,11 +54,10 @@ def url(viewname: str, *args) -> str:
     key = [get_script_prefix(), viewname]
     slots = []
     for a in args:
-        kind = type(a)
-        if kind is str:
+        if type(a) is str:
             key.append(a)
-        elif kind is uuid.UUID or (kind is int and a >= 0):
-            key.append(kind)
+        elif _is_slot(a):
+            key.append(type(a))
             slots.append(str(a))
         else:
             return reverse(viewname, args=args)
