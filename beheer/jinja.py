@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from contextvars import ContextVar
+from typing import NamedTuple
 
 import jinja2
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.forms.renderers import TemplatesSetting
 from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoJinja2Template
 from django.template.defaultfilters import date as date_filter
@@ -49,8 +51,13 @@ def url(viewname: str, *args) -> str:
     `reverse()` each time was a tenth of such a page. So for arguments that are non-negative
     ints or UUIDs (ids, client-Ids) the pattern is reversed once with stand-in values and then
     filled in: their URL form is plain digits / hex and dashes, the same text `reverse()`
-    makes. Strings (a domain's name) are part of the cache key. Any other argument (a model,
-    an enum member, a lazy string, a negative number) goes through `reverse()` every time."""
+    makes. Strings (a domain's name) are part of the cache key; a URL of only strings or of
+    no arguments at all (the menu on every page, a domain's tabs, the start screen's 50
+    domains) is kept whole. Any other argument (a model, an enum member, a lazy string, a
+    negative number) goes through `reverse()` every time.
+
+    Kept per process and script prefix; emptied when ROOT_URLCONF changes (tests). URLs here do
+    not depend on the language (no i18n_patterns) nor on a per-request urlconf (none is set)."""
     key = [get_script_prefix(), viewname]
     slots = []
     for a in args:
@@ -61,14 +68,15 @@ def url(viewname: str, *args) -> str:
             slots.append(str(a))
         else:
             return reverse(viewname, args=args)
-    if not slots:
-        return reverse(viewname, args=args or None)
     key = tuple(key)
+    if not slots:  # only names (or nothing): the whole URL is the same every time
+        done = _URLS.get(key)
+        if done is None:
+            done = _remember(_URLS, key, reverse(viewname, args=args or None), limit=8192)
+        return done
     parts = _URL_PATTERNS.get(key)
-    if parts is None:
-        if len(_URL_PATTERNS) >= 2048:  # many distinct domain names: keep memory bounded
-            _URL_PATTERNS.clear()
-        parts = _URL_PATTERNS[key] = _url_parts(viewname, args)
+    if parts is None:  # many distinct domain names: memory stays bounded
+        parts = _remember(_URL_PATTERNS, key, _url_parts(viewname, args), limit=2048)
     if parts is _NO_SHORTCUT:
         return reverse(viewname, args=args)
     # parts: [text, "", text, "", ..., text] with a slot at each odd index
@@ -85,6 +93,7 @@ _STAND_INS = {
     uuid.UUID: uuid.UUID("0dd5ce11-0dd5-4ce1-8dd5-0dd5ce110dd5"),
 }
 _URL_PATTERNS: dict[tuple, list[str]] = {}
+_URLS: dict[tuple, str] = {}  # calls without ids: (prefix, view name, names...) -> URL
 _NO_SHORTCUT: list[str] = []
 
 
@@ -142,29 +151,50 @@ def datum(value, fmt: str = "j F Y H:i") -> str:
         and value.utcoffset() is not None
         and getattr(value, "convert_to_local_time", True)
     ):
-        value = value.astimezone(_page_timezone.get() or get_current_timezone())
+        page = _page.get()
+        value = value.astimezone(page.timezone if page else get_current_timezone())
     if fmt != "j F Y H:i" or not isinstance(value, datetime.datetime):
         return date_filter(value, fmt)
-    months = _MONTHS.get(translation.get_language())
+    language = _language()
+    months = _MONTHS.get(language)
     if months is None:
-        months = _MONTHS[translation.get_language()] = [""] + [str(m) for m in MONTHS.values()]
+        with translation.override(language):
+            months = _MONTHS[language] = [""] + [str(m) for m in MONTHS.values()]
     return f"{value.day} {months[value.month]} {value.year} {value.hour:02d}:{value.minute:02d}"
 
 
 _MONTHS: dict[str | None, list[str]] = {}
-_page_timezone: ContextVar[datetime.tzinfo | None] = ContextVar("_page_timezone", default=None)
 _LABELS: dict[tuple, dict] = {}
+
+
+class _Page(NamedTuple):
+    """What every row of a page asks for, looked up once when the page starts rendering
+    (Template.render): Django's lookups go through asgiref's Local (the language ≈ 1.5 µs,
+    the time zone an exception when none is activated), 100-200 times on a list page."""
+
+    timezone: datetime.tzinfo
+    language: str | None
+
+
+_page: ContextVar[_Page | None] = ContextVar("_page", default=None)
+
+
+def _language() -> str | None:
+    """The active language: the page's while a page renders, else Django's."""
+    page = _page.get()
+    return page.language if page is not None else translation.get_language()
 
 
 def label(obj, field_name: str) -> str:
     """`obj.get_<field>_display()`, without its cost: Django rebuilds a dict of the field's
     choices and translates every label on each call (two calls per row on a list page). Here
     each field's labels are translated once per language and process."""
-    key = (type(obj), field_name, translation.get_language())
+    key = (type(obj), field_name, _language())
     labels = _LABELS.get(key)
     if labels is None:
         field = obj._meta.get_field(field_name)
-        labels = _LABELS[key] = {value: str(text) for value, text in field.flatchoices}
+        with translation.override(key[2]):
+            labels = _LABELS[key] = {value: str(text) for value, text in field.flatchoices}
     value = getattr(obj, field_name)
     return labels.get(value, value)
 
@@ -180,7 +210,7 @@ def gettext(__context, __string: str, **variables) -> str:
     translation's catalogs, Jinja2's alias and its `% {}` were a tenth of a list page (40-60
     texts per page). The result is the same: translated, marked safe under autoescape,
     then formatted with the (escaped) variables."""
-    key = (translation.get_language(), __string)
+    key = (_language(), __string)
     if __context.eval_ctx.autoescape and not variables:
         done = _TRANSLATED_SAFE.get(key)
         if done is None:
@@ -196,12 +226,13 @@ def gettext(__context, __string: str, **variables) -> str:
 def _translate(key: tuple[str | None, str]) -> str:
     text = _TRANSLATED.get(key)
     if text is None:
-        text = _remember(_TRANSLATED, key, translation.gettext(key[1]))
+        with translation.override(key[0]):  # the language of the key, even if another is active
+            text = _remember(_TRANSLATED, key, translation.gettext(key[1]))
     return text
 
 
-def _remember(cache: dict, key, value):
-    if len(cache) >= 4096:  # only literal texts come here; bounded all the same
+def _remember(cache: dict, key, value, limit: int = 4096):
+    if len(cache) >= limit:  # bounded, whatever the pages ask for
         cache.clear()
     cache[key] = value
     return value
@@ -212,6 +243,13 @@ def _forget_translations(*, setting, **kwargs):
     """Tests that switch languages or translation files get fresh texts, as Django does."""
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
         _forget_translated_texts()
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _URLS.clear()
+        _URL_PATTERNS.clear()
 
 
 @receiver(file_changed)
@@ -228,13 +266,24 @@ def _forget_translated_texts():
     _MONTHS.clear()
 
 
+class Environment(jinja2.Environment):
+    def make_globals(self, d):
+        """A template's globals as a plain dict (the environment's, then the template's own),
+        not Jinja2's ChainMap over both: every rendered template and form widget iterated that
+        ChainMap twice (for its context and for the context's key set), 5 % of a page with a
+        form. The price: globals added to the environment after a template was loaded do not
+        reach that template, which Jinja2 advises against anyway; environment() below sets
+        them all before any template is loaded."""
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> jinja2.Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options.pop("autoescape", None)  # always on for HTML pages
     # An unknown variable is empty and false, as in Django templates, also with DEBUG on
     # (Django's backend would switch to DebugUndefined, which prints "{{ name }}").
     options["undefined"] = jinja2.Undefined
-    env = jinja2.Environment(autoescape=True, **options)
+    env = Environment(autoescape=True, **options)
     env.install_gettext_callables(
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
     )
@@ -248,11 +297,14 @@ class Template(DjangoJinja2Template):
     def render(self, context=None, request=None):
         if context is None:
             context = {}
-        token = _page_timezone.set(get_current_timezone())
-        try:
+        if _page.get() is not None:  # a form field inside a page: that page's zone and language
             html = super().render(context, request)
-        finally:
-            _page_timezone.reset(token)
+        else:
+            token = _page.set(_Page(get_current_timezone(), translation.get_language()))
+            try:
+                html = super().render(context, request)
+            finally:
+                _page.reset(token)
         if template_rendered.receivers:  # the test client listening; nobody in production
             template_rendered.send(sender=self, template=self, context=context)
         return html
@@ -268,3 +320,42 @@ class Jinja2(DjangoJinja2):
 
     def get_template(self, template_name):
         return Template(super().get_template(template_name).template, self)
+
+
+# Rendered as "" when the list is empty (they start with `{% if errors %}`); every field
+# renders its error list, also when it has none.
+_ERROR_LIST_TEMPLATES = frozenset(
+    {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+)
+_FORM_TEMPLATES: dict[str, object] = {}
+
+
+class FormRenderer(TemplatesSetting):
+    """FORM_RENDERER: Django's TemplatesSetting (portal widgets from django.forms' Jinja2
+    templates, the admin's from its Django templates), with two shortcuts. A form field is four
+    template renders (field, label, error list, widget), each looked up again through every
+    template engine; a form of four fields was a third of the domain details page.
+
+    - Templates are looked up once per name and process (not with DEBUG on, so that edited
+      templates show in development).
+    - An empty error list is "" without rendering its template, which gives "" for it
+      (`tests/beheer/test_jinja.py` compares both)."""
+
+    def get_template(self, template_name):
+        template = _FORM_TEMPLATES.get(template_name)
+        if template is None:
+            template = super().get_template(template_name)
+            if not settings.DEBUG:
+                _remember(_FORM_TEMPLATES, template_name, template, limit=512)
+        return template
+
+    def render(self, template_name, context, request=None):
+        if template_name in _ERROR_LIST_TEMPLATES and not context.get("errors"):
+            return ""
+        return super().render(template_name, context, request=request)
+
+
+@receiver(setting_changed)
+def _forget_form_templates(*, setting, **kwargs):
+    if setting in {"TEMPLATES", "DEBUG", "FORM_RENDERER"}:
+        _FORM_TEMPLATES.clear()

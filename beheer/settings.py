@@ -136,8 +136,9 @@ TEMPLATES = [
     },
 ]
 # Form fields render through TEMPLATES: the Jinja2 widget templates of django.forms for the
-# portal (fast), the admin's own widgets from the Django templates.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# portal (fast), the admin's own widgets from the Django templates (Django's TemplatesSetting,
+# with a template lookup once per name and no render for an empty error list).
+FORM_RENDERER = "beheer.jinja.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 # Default: an embedded SQLite file for `make run`; `postgres://...` switches to PostgreSQL.

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import models
 from django.template import engines
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
@@ -222,3 +222,85 @@ def test_changed_translation_files_are_read_again():
     assert jinja._TRANSLATED_SAFE  # not a translation file
     file_changed.send(sender=None, file_path=Path("locale/nl/LC_MESSAGES/django.mo"))
     assert not jinja._TRANSLATED_SAFE and not jinja._TRANSLATED
+
+
+def test_url_of_names_only_is_reversed_once_and_stays_right(monkeypatch):
+    """The menu's and the tabs' URLs (no ids) are kept whole: one reverse() per URL, and the
+    kept URL follows the script prefix and a changed URLconf."""
+    calls = []
+
+    def counting_reverse(*args, **kwargs):
+        calls.append(args)
+        return reverse(*args, **kwargs)
+
+    monkeypatch.setattr(jinja, "reverse", counting_reverse)
+    jinja._URLS.clear()
+    for _ in range(3):
+        assert jinja.url("start") == reverse("start") == "/"
+        assert jinja.url("domeinen:details", "ggz-noord") == reverse(
+            "domeinen:details", args=["ggz-noord"]
+        )
+    assert len(calls) == 2
+    assert jinja.url("domeinen:details", "ggz-zuid") == reverse(
+        "domeinen:details", args=["ggz-zuid"]
+    )
+    try:
+        set_script_prefix("/beheer/")
+        assert jinja.url("start") == "/beheer/"
+        assert jinja.url("domeinen:details", "ggz-noord").startswith("/beheer/")
+    finally:
+        set_script_prefix("/")
+    assert jinja.url("start") == "/"
+    with override_settings(ROOT_URLCONF="tests.beheer.urls_other"):
+        assert jinja.url("start") == "/elders/"
+    assert jinja.url("start") == "/"
+
+
+def test_a_page_looks_up_its_language_once(monkeypatch):
+    """Texts, labels and dates of a page take the language the page started in; Django's
+    lookup (asgiref's Local) is not repeated per row."""
+    instantie = Applicatieinstantie(status=InstantieStatus.IN_ONDERHOUD)
+    page = engines["jinja"].from_string(
+        '{% for i in range(20) %}{{ _("Yes") }} {{ label(x, "status") }} {{ d|datum }}|{% endfor %}'
+    )
+    context = {"x": instantie, "d": datetime.datetime(2026, 3, 2, 12, 0, tzinfo=UTC)}
+    with translation.override("nl"):
+        expected = page.render(context)
+    real = translation.get_language
+    calls = []
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(translation, "get_language", counting)
+    with translation.override("nl"):
+        assert page.render(context) == expected
+    assert expected.startswith("Ja In onderhoud 2 maart 2026 13:00|")
+    assert len(calls) <= 2, len(calls)
+
+
+def test_a_text_is_kept_in_the_language_of_its_key():
+    """A text missing from the cache is translated in the language it is kept under, even if
+    another language is active at that moment."""
+    jinja._forget_translated_texts()
+    with translation.override("nl"):
+        assert jinja._translate(("en", "Yes")) == "Yes"
+        assert jinja._translate(("nl", "Yes")) == "Ja"
+    with translation.override("en"):
+        instantie = Applicatieinstantie(status=InstantieStatus.IN_ONDERHOUD)
+        token = jinja._page.set(jinja._Page(AMS, "nl"))
+        try:
+            assert jinja.label(instantie, "status") == "In onderhoud"
+        finally:
+            jinja._page.reset(token)
+        assert jinja.label(instantie, "status") == instantie.get_status_display()
+
+
+def test_templates_get_the_globals_as_a_plain_dict():
+    """No ChainMap to walk for every rendered template and widget; the globals are all there."""
+    template = engines["jinja"].env.from_string("{{ url('start') }} {{ _('Yes') }}")
+    assert type(template.globals) is dict
+    assert {"url", "_", "gettext", "label", "static"} <= template.globals.keys()
+    with translation.override("nl"):
+        assert template.render() == "/ Ja"
