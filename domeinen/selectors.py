@@ -1,6 +1,6 @@
 """Reads about domains and instances, always scoped to what a user may see."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -173,6 +173,11 @@ class ScopeContext:
 
     permissions: dict[int, list[tuple[str, str, str, tuple[int, ...]]]]
     granted: dict[tuple[int, int], list[str]]
+    # (rol_id, domein_id) -> that role's permissions with the domain's Devices filled in: the
+    # same for every instance of the role in the domain (the domain-key API's clients list).
+    resolved: dict[tuple[int, int], list[Permission]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def scope_context(instances) -> ScopeContext:
@@ -232,12 +237,15 @@ def scopes_for_instance(
     `scope_context` of the page when rendering several instances."""
     if context is None:
         context = scope_context([instance])
-    permissions = []
-    for resource_type, operatie, bereik, app_ids in context.permissions.get(instance.rol_id, ()):
-        granted: list[str] = []
-        for app_id in app_ids:
-            granted.extend(context.granted.get((instance.domein_id, app_id), []))
-        permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
+    key = (instance.rol_id, instance.domein_id)
+    permissions = context.resolved.get(key)
+    if permissions is None:
+        permissions = context.resolved[key] = []
+        for resource_type, operatie, bereik, app_ids in context.permissions.get(key[0], ()):
+            granted: list[str] = []
+            for app_id in app_ids:
+                granted.extend(context.granted.get((instance.domein_id, app_id), []))
+            permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
     return render_scopes(permissions, client_id=str(instance.client_id))
 
 

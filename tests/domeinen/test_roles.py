@@ -193,6 +193,10 @@ def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, ap
         context = scope_context(instances)
         scopes = [scopes_for_instance(i, context) for i in instances]
     assert sum(1 for s in scopes if s and "resource-origin" in s[0]) == 3
+    # One resolved list of permissions per role and domain, and the same scopes per instance
+    # as when each instance is rendered on its own.
+    assert len(context.resolved) == len({(i.rol_id, i.domein_id) for i in instances}) == 2
+    assert scopes == [scopes_for_instance(i) for i in instances]
 
 
 # --- admin ----------------------------------------------------------------------------------
