@@ -26,6 +26,46 @@ APPLICATION_LIST_FIELDS = (
 )
 
 
+# The review page (jinja2/connectieaanvragen/review.html) and its accept/refuse/recheck views:
+# every column of the request; of the application, the people and the instance only what the
+# page shows (no password hashes, no contact data). A template that starts showing another
+# related field must add it here; tests/connectieaanvragen/test_views.py counts the queries.
+REVIEW_RELATED_FIELDS = (
+    "applicatie__naam",
+    "applicatie__leverancier",
+    "applicatie__soort",
+    "aangevraagd_door__username",
+    "aangevraagd_door__full_name",
+    "besloten_door__username",
+    "besloten_door__full_name",
+    "instantie__client_id",
+    "instantie__rol_id",
+    "instantie__rol__naam",
+)
+
+
+def requests_for_review() -> QuerySet[Connectieaanvraag]:
+    """Requests as the review page loads one (filter on domain and pk)."""
+    own = [f.attname for f in Connectieaanvraag._meta.concrete_fields]
+    return Connectieaanvraag.objects.select_related(
+        "applicatie", "aangevraagd_door", "besloten_door", "instantie__rol"
+    ).only(*own, *REVIEW_RELATED_FIELDS)
+
+
+def request_history(*, aanvraag: Connectieaanvraag):
+    """A request's status changes, newest first, with who: only the columns the history table
+    shows, not the whole user row with its password hash."""
+    return aanvraag.historie.select_related("door").only(
+        "op",
+        "van_status",
+        "naar_status",
+        "reden",
+        "aanvraag_id",
+        "door__username",
+        "door__full_name",
+    )
+
+
 def _open_first(qs: QuerySet[Connectieaanvraag]) -> QuerySet[Connectieaanvraag]:
     # The expression of the aanvraag_*_open_first_idx indexes: no sort of the whole domain.
     return qs.annotate(_open=open_first()).order_by("_open", "-aangevraagd_op", "-id")

@@ -19,8 +19,12 @@ from beheer.errors import ServiceError
 from beheer.paging import paginate
 from connectieaanvragen.forms import AcceptForm, NewRequestForm, RefuseForm
 from connectieaanvragen.jwks import fetch_and_check
-from connectieaanvragen.models import Connectieaanvraag
-from connectieaanvragen.selectors import requests_for_application, requests_for_domain
+from connectieaanvragen.selectors import (
+    request_history,
+    requests_for_application,
+    requests_for_domain,
+    requests_for_review,
+)
 from connectieaanvragen.services import (
     accept_request,
     file_request,
@@ -32,13 +36,7 @@ from domeinen.selectors import domains_for_user
 
 def _domain_request(request, naam, pk):
     domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
-    aanvraag = get_object_or_404(
-        Connectieaanvraag.objects.select_related(
-            "applicatie", "aangevraagd_door", "besloten_door", "instantie__rol"
-        ),
-        domein=domein,
-        pk=pk,
-    )
+    aanvraag = get_object_or_404(requests_for_review(), domein=domein, pk=pk)
     return domein, aanvraag
 
 
@@ -62,7 +60,7 @@ def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=N
             "aanvraag": aanvraag,
             "refuse_form": refuse_form or RefuseForm(),
             "accept_form": accept_form or AcceptForm(prefix="accepteren"),
-            "historie": aanvraag.historie.select_related("door"),
+            "historie": request_history(aanvraag=aanvraag),
             "tab": "aanvragen",
         },
         status=status,

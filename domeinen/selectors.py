@@ -249,6 +249,27 @@ def scopes_for_instance(
     return render_scopes(permissions, client_id=str(instance.client_id))
 
 
+# The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every
+# column of the instance; of the application, the role and the request only what the page
+# shows. A template that starts showing another related field must add it here;
+# tests/domeinen/test_views.py counts the page's queries.
+INSTANCE_DETAIL_RELATED_FIELDS = (
+    "applicatie__naam",
+    "applicatie__leverancier",
+    "rol__naam",
+    "rol__omschrijving",
+    "connectieaanvraag__id",
+)
+
+
+def instances_for_detail() -> QuerySet[Applicatieinstantie]:
+    """Instances as the instance page loads one (filter on domain and client_id)."""
+    own = [f.attname for f in Applicatieinstantie._meta.concrete_fields]
+    return Applicatieinstantie.objects.select_related(
+        "applicatie", "connectieaanvraag", "rol"
+    ).only(*own, *INSTANCE_DETAIL_RELATED_FIELDS)
+
+
 def instance_history(*, instance: Applicatieinstantie):
     """Status and role changes of an instance, newest first, with who and which roles; only
     the columns the history table shows (jinja2/domeinen/instance_detail.html), not the

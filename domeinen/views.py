@@ -18,12 +18,13 @@ from domeinen.forms import (
     InstanceRoleForm,
     InstanceStatusForm,
 )
-from domeinen.models import Applicatieinstantie, InstantieStatus
+from domeinen.models import InstantieStatus
 from domeinen.selectors import (
     domains_for_user,
     domains_with_counts_for_user,
     instance_history,
     instances_for_application,
+    instances_for_detail,
     instances_for_domain,
     scope_context,
     scopes_for_instance,
@@ -77,11 +78,7 @@ def domain_instances(request, naam):
 
 def _domain_instance(request, naam, client_id):
     domein = get_domain_for_user(request, naam)
-    instance = get_object_or_404(
-        Applicatieinstantie.objects.select_related("applicatie", "connectieaanvraag", "rol"),
-        domein=domein,
-        client_id=client_id,
-    )
+    instance = get_object_or_404(instances_for_detail(), domein=domein, client_id=client_id)
     return domein, instance
 
 

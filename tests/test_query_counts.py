@@ -104,3 +104,65 @@ def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicat
     large = [count(client, url(world)) for url in URLS]
     assert large == small
     assert max(large) <= MAX_QUERIES, dict(zip(range(len(URLS)), large, strict=True))
+
+
+def _tables(client, url) -> list[str]:
+    """The table each query of a page reads first (FROM ...), in order."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [_main_table(q["sql"]) for q in ctx.captured_queries]
+
+
+def _main_table(sql: str) -> str:
+    """The first table after a FROM outside parentheses (not one of a subquery)."""
+    start = 0
+    while (at := sql.find(" FROM ", start)) >= 0:
+        if sql.count("(", 0, at) == sql.count(")", 0, at):
+            return sql[at + 6 :].split()[0].strip('"')
+        start = at + 1
+    raise AssertionError(sql)
+
+
+def _password_reads(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return sum('"accounts_user"."password"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_detail_pages_load_each_row_once_and_no_other_users_password(
+    client, person, domein, applicatie
+):
+    """The instance and review pages load their row with only the related columns they show
+    (domeinen.selectors.INSTANCE_DETAIL_RELATED_FIELDS, connectieaanvragen.selectors.
+    REVIEW_RELATED_FIELDS). A template that shows a related field not listed there loads it
+    with a query of its own: one more table below. Only the logged-in user's own row (the
+    session check) carries a password hash."""
+    login(client, person)
+    instance = make_instance(
+        applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein
+    )
+    change_instance_status(
+        instance_id=instance.pk, new_status="in_onderhoud", reason="r", by=person
+    )
+    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    decided = instance.connectieaanvraag
+    session = ["django_session", "accounts_user", "domeinen_domein"]
+    instance_url = f"/domeinen/{domein.naam}/applicatieinstanties/{instance.client_id}/"
+    assert _tables(client, instance_url) == [
+        *session,
+        "domeinen_applicatieinstantie",
+        "rollen_rolpermissie",  # the role's permissions for the scopes
+        "rollen_rol",  # the other roles, for the role form
+        "domeinen_instantiestatuswijziging",
+    ]
+    for pk, roles in ((aanvraag.pk, ["rollen_rol"]), (decided.pk, [])):  # accept form if open
+        review_url = f"/domeinen/{domein.naam}/connectieaanvragen/{pk}/"
+        assert _tables(client, review_url) == [
+            *session,
+            "connectieaanvragen_connectieaanvraag",
+            *roles,
+            "connectieaanvragen_aanvraagstatuswijziging",
+        ]
+        assert _password_reads(client, review_url) == 1
+    assert _password_reads(client, instance_url) == 1
