@@ -37,6 +37,10 @@ def close_connections_with_stale_plans(sender, request=None, **kwargs):
 # the connection's time zone is UTC (USE_TZ without a TIME_ZONE in DATABASES, which Django then
 # sets on the connection), psycopg's own loader gives exactly what Django's gives: the moment
 # with tzinfo `datetime.timezone.utc` (tests/beheer/test_db_timestamps.py compares both).
+# The check is made when the connection opens. Django checks its own loader before each cursor
+# and registers it again when the connection should not be in UTC (USE_TZ switched off in a
+# test). A raw `SET TIME ZONE` on a connection (nothing here does that) would give the same
+# moments in that zone, where Django's loader gave the wrong moment labelled UTC.
 
 _PSYCOPG_LOADER = adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
 

@@ -56,9 +56,10 @@ def url(viewname: str, *args) -> str:
     domains) is kept whole. Any other argument (a model, an enum member, a lazy string, a
     negative number) goes through `reverse()` every time.
 
-    Kept per process and script prefix; emptied when ROOT_URLCONF changes (tests). URLs here do
-    not depend on the language (no i18n_patterns) nor on a per-request urlconf (none is set)."""
-    key = [get_script_prefix(), viewname]
+    Kept per process, URLconf (tests change it, not always through override_settings) and
+    script prefix. URLs here do not depend on the language (no i18n_patterns) nor on a
+    per-request urlconf (none is set)."""
+    key = [settings.ROOT_URLCONF, get_script_prefix(), viewname]
     slots = []
     for a in args:
         if type(a) is str:
@@ -177,6 +178,10 @@ class _Page(NamedTuple):
 
 
 _page: ContextVar[_Page | None] = ContextVar("_page", default=None)
+# Set while FormRenderer renders a field, its label, errors or widget: those templates show no
+# dates, so inside a page (in the page's language) they keep the page's lookups. Any other
+# template rendered within a page looks its own language and zone up.
+_form_field: ContextVar[bool] = ContextVar("_form_field", default=False)
 
 
 def _language() -> str | None:
@@ -245,13 +250,6 @@ def _forget_translations(*, setting, **kwargs):
         _forget_translated_texts()
 
 
-@receiver(setting_changed)
-def _forget_urls(*, setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        _URLS.clear()
-        _URL_PATTERNS.clear()
-
-
 @receiver(file_changed)
 def _forget_translations_of_changed_files(*, file_path, **kwargs):
     """The development server reloads a changed .mo file without restarting; so do these."""
@@ -297,8 +295,9 @@ class Template(DjangoJinja2Template):
     def render(self, context=None, request=None):
         if context is None:
             context = {}
-        if _page.get() is not None:  # a form field inside a page: that page's zone and language
-            html = super().render(context, request)
+        page = _page.get()
+        if page is not None and _form_field.get() and page.language == translation.get_language():
+            html = super().render(context, request)  # a form field inside a page: as that page
         else:
             token = _page.set(_Page(get_current_timezone(), translation.get_language()))
             try:
@@ -352,10 +351,14 @@ class FormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
         if template_name in _ERROR_LIST_TEMPLATES and not context.get("errors"):
             return ""
-        return super().render(template_name, context, request=request)
+        token = _form_field.set(True)
+        try:
+            return super().render(template_name, context, request=request)
+        finally:
+            _form_field.reset(token)
 
 
 @receiver(setting_changed)
 def _forget_form_templates(*, setting, **kwargs):
-    if setting in {"TEMPLATES", "DEBUG", "FORM_RENDERER"}:
+    if setting in {"TEMPLATES", "DEBUG", "FORM_RENDERER", "INSTALLED_APPS"}:
         _FORM_TEMPLATES.clear()

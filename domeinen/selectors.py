@@ -252,7 +252,7 @@ def scopes_for_instance(
 # The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every
 # column of the instance; of the application, the role and the request only what the page
 # shows. A template that starts showing another related field must add it here;
-# tests/domeinen/test_views.py counts the page's queries.
+# tests/test_query_counts.py lists the tables the page reads.
 INSTANCE_DETAIL_RELATED_FIELDS = (
     "applicatie__naam",
     "applicatie__leverancier",

@@ -124,10 +124,15 @@ def _main_table(sql: str) -> str:
     raise AssertionError(sql)
 
 
-def _password_reads(client, url) -> int:
+def _reads(client, url, column: str) -> int:
+    """How many of a page's queries select `column` ('"table"."column"')."""
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    return sum('"accounts_user"."password"' in q["sql"] for q in ctx.captured_queries)
+    return sum(column in q["sql"] for q in ctx.captured_queries)
+
+
+def _password_reads(client, url) -> int:
+    return _reads(client, url, '"accounts_user"."password"')
 
 
 def test_detail_pages_load_each_row_once_and_no_other_users_password(
@@ -166,3 +171,7 @@ def test_detail_pages_load_each_row_once_and_no_other_users_password(
         ]
         assert _password_reads(client, review_url) == 1
     assert _password_reads(client, instance_url) == 1
+    # Related rows only with the columns shown: no contact data, no request's key material.
+    for page in (instance_url, f"/domeinen/{domein.naam}/connectieaanvragen/{aanvraag.pk}/"):
+        assert _reads(client, page, '"applicaties_applicatie"."contact_email"') == 0
+    assert _reads(client, instance_url, '"connectieaanvragen_connectieaanvraag"."jwks_uri"') == 0

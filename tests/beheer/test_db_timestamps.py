@@ -69,9 +69,24 @@ def test_model_timestamps_are_the_same_moments():
         assert cursor.fetchone() == (fresh.aangemaakt_op, fresh.status_sinds)
 
 
+@pytest.mark.django_db
+def test_a_utc_connection_switched_to_local_time_reads_as_django_does():
+    """USE_TZ switched off on an open connection: Django puts its own loader back on each
+    cursor (naive local time), and after the switch the values are UTC again."""
+    connection.ensure_connection()
+    sql = "SELECT %s::timestamptz"
+    with override_settings(USE_TZ=False), connection.cursor() as cursor:
+        cursor.execute(sql, ["2026-07-01 12:00:00+00"])
+        assert cursor.fetchone()[0] == datetime.datetime(2026, 7, 1, 14, 0)  # Amsterdam
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["2026-07-01 12:00:00+00"])
+        assert cursor.fetchone()[0] == datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_outside_utc_keeps_djangos_loader():
-    """Without USE_TZ Django reads timestamps in TIME_ZONE; that stays Django's work."""
+def test_a_connection_opened_outside_utc_keeps_djangos_loader():
+    """Without USE_TZ Django reads timestamps in TIME_ZONE; the receiver leaves such a
+    connection alone (it registers only on a connection in UTC)."""
     with override_settings(USE_TZ=False):
         other = connections.create_connection("default")
         try:

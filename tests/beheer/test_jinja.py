@@ -254,6 +254,19 @@ def test_url_of_names_only_is_reversed_once_and_stays_right(monkeypatch):
     with override_settings(ROOT_URLCONF="tests.beheer.urls_other"):
         assert jinja.url("start") == "/elders/"
     assert jinja.url("start") == "/"
+    # pytest-django's `urls` marker assigns the setting without a signal: still the right URL.
+    from django.conf import settings
+    from django.urls import clear_url_caches
+
+    main = settings.ROOT_URLCONF
+    try:
+        settings.ROOT_URLCONF = "tests.beheer.urls_other"
+        clear_url_caches()
+        assert jinja.url("start") == "/elders/"
+    finally:
+        settings.ROOT_URLCONF = main
+        clear_url_caches()
+    assert jinja.url("start") == "/"
 
 
 def test_a_page_looks_up_its_language_once(monkeypatch):
@@ -304,3 +317,22 @@ def test_templates_get_the_globals_as_a_plain_dict():
     assert {"url", "_", "gettext", "label", "static"} <= template.globals.keys()
     with translation.override("nl"):
         assert template.render() == "/ Ja"
+
+
+def test_a_template_rendered_within_a_page_in_another_language_and_zone_uses_those():
+    """Only form fields inherit the page's language; any other template rendered while a page
+    renders (here under another language and time zone) looks its own up."""
+    from django.utils import timezone
+
+    value = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    inner = engines["jinja"].from_string('{{ _("Yes") }} {{ d|datum }}')
+
+    def render_inner():
+        with translation.override("en"), timezone.override(ZoneInfo("America/New_York")):
+            return inner.render({"d": value})
+
+    page = engines["jinja"].from_string("{{ f() }}|{{ _('Yes') }} {{ d|datum }}")
+    with translation.override("nl"):
+        assert page.render({"f": render_inner, "d": value}) == (
+            "Yes 2 March 2026 07:00|Ja 2 maart 2026 13:00"
+        )

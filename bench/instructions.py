@@ -1,0 +1,105 @@
+"""Instructions per request of bench pages, in-process: a measure that does not move with the
+machine's load (the wall-clock times of this shared 2-core machine moved by up to 2x between
+runs a minute apart). Not part of the test suite or of `make bench`.
+
+    python bench/instructions.py start-dom dom-inst ... [--requests 20]
+
+For each page key of bench/run.py's PAGES (`key@role` for another user, e.g.
+`floor@domeinbeheerder`: the floor view with a logged-in session) two runs under
+`valgrind --tool=callgrind` on the bench database (run `make bench` once first): one that only
+warms the page up (30 requests through Django's test client), one that then serves it
+`--requests` more times. The difference divided by that number is the instructions of one
+request in this Python process: middleware, view, ORM, rendering, psycopg's side of the
+statements. PostgreSQL's own work is not included (another process). Repeatable within ~0.5 %
+for the same code and data; about 2 minutes per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WARMUP = 30
+
+
+def _serve(key: str, count: int) -> None:
+    """Inside valgrind: set up Django and the bench session, warm up, serve `count` requests."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run as bench
+
+    os.environ.update(bench.bench_env(os.environ.get("BENCH_DATABASE_URL", bench.DEFAULT_DB)))
+    import django
+
+    django.setup()
+    import gc
+
+    from django.test import Client
+
+    ctx = bench.build_context()
+    fields = {k: v for k, v in vars(ctx).items() if isinstance(v, int | str)}
+    fields.update(bench.make_credentials(ctx))
+    name, _, role = key.partition("@")
+    page = {p.key: p for p in bench.PAGES}[name]
+    role = role or page.user
+    client = Client()
+    if role:
+        client.cookies["sessionid"] = bench.make_session(ctx.users[role])
+    headers = {
+        "HTTP_" + h.upper().replace("-", "_"): v.format(**fields) for h, v in page.headers.items()
+    }
+    path = page.path.format(**fields)
+    for _ in range(WARMUP):
+        response = client.get(path, **headers)
+        assert response.status_code == 200, (key, response.status_code)
+    gc.collect()
+    gc.freeze()  # as gunicorn.conf.py does after the first requests
+    for _ in range(count):
+        client.get(path, **headers)
+
+
+def _instructions(key: str, count: int) -> int:
+    run = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--serve",
+            key,
+            str(count),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", run.stderr)
+    if not found:
+        raise SystemExit(run.stderr[-2000:])
+    return int(found.group(1))
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        _serve(sys.argv[2], int(sys.argv[3]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("keys", nargs="+")
+    parser.add_argument("--requests", type=int, default=20)
+    args = parser.parse_args()
+    for key in args.keys:
+        base = _instructions(key, 0)
+        more = _instructions(key, args.requests)
+        print(f"{key:24} {(more - base) / args.requests / 1e6:8.2f} M instructions/request")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
