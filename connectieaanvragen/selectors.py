@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from beheer.query_util import own_columns_and
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
 from domeinen.selectors import of_users_domains_or_applications
 
@@ -46,10 +47,7 @@ REVIEW_RELATED_FIELDS = (
 
 def requests_for_review() -> QuerySet[Connectieaanvraag]:
     """Requests as the review page loads one (filter on domain and pk)."""
-    own = [f.attname for f in Connectieaanvraag._meta.concrete_fields]
-    return Connectieaanvraag.objects.select_related(
-        "applicatie", "aangevraagd_door", "besloten_door", "instantie__rol"
-    ).only(*own, *REVIEW_RELATED_FIELDS)
+    return own_columns_and(Connectieaanvraag.objects.all(), *REVIEW_RELATED_FIELDS)
 
 
 def request_history(*, aanvraag: Connectieaanvraag):

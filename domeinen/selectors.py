@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from applicaties.models import Applicatie
+from beheer.query_util import own_columns_and
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus
 from rollen.models import Rolpermissie
 from rollen.scopes import Permission, render_scopes
@@ -264,10 +265,7 @@ INSTANCE_DETAIL_RELATED_FIELDS = (
 
 def instances_for_detail() -> QuerySet[Applicatieinstantie]:
     """Instances as the instance page loads one (filter on domain and client_id)."""
-    own = [f.attname for f in Applicatieinstantie._meta.concrete_fields]
-    return Applicatieinstantie.objects.select_related(
-        "applicatie", "connectieaanvraag", "rol"
-    ).only(*own, *INSTANCE_DETAIL_RELATED_FIELDS)
+    return own_columns_and(Applicatieinstantie.objects.all(), *INSTANCE_DETAIL_RELATED_FIELDS)
 
 
 def instance_history(*, instance: Applicatieinstantie):
