@@ -246,7 +246,7 @@ def _remember(cache: dict, key, value, limit: int = 4096):
 @receiver(setting_changed)
 def _forget_translations(*, setting, **kwargs):
     """Tests that switch languages or translation files get fresh texts, as Django does."""
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _forget_translated_texts()
 
 

@@ -10,8 +10,9 @@ For each page key of bench/run.py's PAGES (`key@role` for another user, e.g.
 warms the page up (30 requests through Django's test client), one that then serves it
 `--requests` more times. The difference divided by that number is the instructions of one
 request in this Python process: middleware, view, ORM, rendering, psycopg's side of the
-statements. PostgreSQL's own work is not included (another process). Repeatable within ~0.5 %
-for the same code and data; about 2 minutes per page.
+statements. PostgreSQL's own work is not included (another process). With the hash seed fixed
+(PYTHONHASHSEED=0) repeatable within ~0.5 % for the same code and data; about 2 minutes per
+page.
 """
 
 from __future__ import annotations
@@ -28,39 +29,53 @@ WARMUP = 30
 
 
 def _serve(key: str, count: int) -> None:
-    """Inside valgrind: set up Django and the bench session, warm up, serve `count` requests."""
+    """Inside valgrind: set up Django and the bench session, warm up, serve `count` requests
+    through Django's WSGI handler, as gunicorn calls it (not the test client, which listens
+    to every template render)."""
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     import run as bench
 
     os.environ.update(bench.bench_env(os.environ.get("BENCH_DATABASE_URL", bench.DEFAULT_DB)))
+    name, _, role = key.partition("@")
+    page = {p.key: p for p in bench.PAGES}[name]  # an unknown key fails before any write
     import django
 
     django.setup()
     import gc
 
-    from django.test import Client
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
 
     ctx = bench.build_context()
     fields = {k: v for k, v in vars(ctx).items() if isinstance(v, int | str)}
-    fields.update(bench.make_credentials(ctx))
-    name, _, role = key.partition("@")
-    page = {p.key: p for p in bench.PAGES}[name]
+    if page.headers:
+        fields.update(bench.make_credentials(ctx))
     role = role or page.user
-    client = Client()
-    if role:
-        client.cookies["sessionid"] = bench.make_session(ctx.users[role])
     headers = {
         "HTTP_" + h.upper().replace("-", "_"): v.format(**fields) for h, v in page.headers.items()
     }
-    path = page.path.format(**fields)
+    if role:
+        headers["HTTP_COOKIE"] = f"sessionid={bench.make_session(ctx.users[role])}"
+    path, _, query = page.path.format(**fields).partition("?")
+    factory = RequestFactory()
+    handler = WSGIHandler()
+
+    def get() -> str:
+        environ = factory.get(path, QUERY_STRING=query, **headers).environ
+        status = []
+        response = handler(environ, lambda s, h, exc_info=None: status.append(s))
+        b"".join(response)
+        response.close()  # request_finished, as a WSGI server sends it
+        return status[0]
+
     for _ in range(WARMUP):
-        response = client.get(path, **headers)
-        assert response.status_code == 200, (key, response.status_code)
+        status = get()
+        assert status.startswith("200"), (key, status)
     gc.collect()
     gc.freeze()  # as gunicorn.conf.py does after the first requests
     for _ in range(count):
-        client.get(path, **headers)
+        get()
 
 
 def _instructions(key: str, count: int) -> int:
@@ -76,13 +91,16 @@ def _instructions(key: str, count: int) -> int:
             str(count),
         ],
         cwd=ROOT,
+        # One hash seed for every run: with a random one, start-up differs by millions of
+        # instructions between the two runs of a page.
+        env={**os.environ, "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
     found = re.search(r"Collected : (\d+)", run.stderr)
-    if not found:
-        raise SystemExit(run.stderr[-2000:])
+    if run.returncode or not found:
+        raise SystemExit(f"{key}: valgrind run failed\n{run.stderr[-3000:]}")
     return int(found.group(1))
 
 

@@ -127,7 +127,8 @@ def _main_table(sql: str) -> str:
 def _reads(client, url, column: str) -> int:
     """How many of a page's queries select `column` ('"table"."column"')."""
     with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200, url
     return sum(column in q["sql"] for q in ctx.captured_queries)
 
 

@@ -114,3 +114,34 @@ def test_form_templates_are_looked_up_once_unless_debug(monkeypatch):
         for _ in range(2):
             InstanceFilterForm({"q": "x"}, renderer=renderer)["q"].as_field_group()
     assert lookups.count("django/forms/field.html") == 2
+
+
+def test_a_form_template_inherits_the_page_only_in_the_pages_language():
+    """A form field's template rendered within a page reuses the page's language and zone,
+    unless another language is active (a form rendered under translation.override)."""
+    from zoneinfo import ZoneInfo
+
+    from django.template import engines
+
+    template = engines["jinja"].from_string('{{ _("Yes") }}')
+    page = jinja._page.set(jinja._Page(ZoneInfo("UTC"), "nl"))
+    field = jinja._form_field.set(True)
+    try:
+        with translation.override("nl"):
+            assert template.render() == "Ja"
+        with translation.override("en"):
+            assert template.render() == "Yes"
+    finally:
+        jinja._form_field.reset(field)
+        jinja._page.reset(page)
+
+
+def test_changed_apps_forget_the_form_templates_and_texts():
+    from django.core.signals import setting_changed
+
+    InstanceFilterForm({"q": "x"})["q"].as_field_group()
+    with translation.override("nl"):
+        jinja._translate(("nl", "Yes"))
+    assert jinja._FORM_TEMPLATES and jinja._TRANSLATED
+    setting_changed.send(sender=None, setting="INSTALLED_APPS", value=[], enter=True)
+    assert not jinja._FORM_TEMPLATES and not jinja._TRANSLATED
