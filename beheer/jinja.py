@@ -94,7 +94,7 @@ _STAND_INS = {
     uuid.UUID: uuid.UUID("0dd5ce11-0dd5-4ce1-8dd5-0dd5ce110dd5"),
 }
 _URL_PATTERNS: dict[tuple, list[str]] = {}
-_URLS: dict[tuple, str] = {}  # calls without ids: (prefix, view name, names...) -> URL
+_URLS: dict[tuple, str] = {}  # calls without ids: (URLconf, prefix, view, names...) -> URL
 _NO_SHORTCUT: list[str] = []
 
 
@@ -336,9 +336,9 @@ class FormRenderer(TemplatesSetting):
     template engine; a form of four fields was a third of the domain details page.
 
     - Templates are looked up once per name and process (not with DEBUG on, so that edited
-      templates show in development).
+      templates show in development; forgotten when TEMPLATES or INSTALLED_APPS change).
     - An empty error list is "" without rendering its template, which gives "" for it
-      (`tests/beheer/test_jinja.py` compares both)."""
+      (`tests/beheer/test_form_renderer.py` compares both)."""
 
     def get_template(self, template_name):
         template = _FORM_TEMPLATES.get(template_name)

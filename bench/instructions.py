@@ -7,12 +7,12 @@ runs a minute apart). Not part of the test suite or of `make bench`.
 For each page key of bench/run.py's PAGES (`key@role` for another user, e.g.
 `floor@domeinbeheerder`: the floor view with a logged-in session) two runs under
 `valgrind --tool=callgrind` on the bench database (run `make bench` once first): one that only
-warms the page up (30 requests through Django's test client), one that then serves it
-`--requests` more times. The difference divided by that number is the instructions of one
-request in this Python process: middleware, view, ORM, rendering, psycopg's side of the
-statements. PostgreSQL's own work is not included (another process). With the hash seed fixed
-(PYTHONHASHSEED=0) repeatable within ~0.5 % for the same code and data; about 2 minutes per
-page.
+warms the page up (30 requests through Django's WSGI handler, as gunicorn calls it), one that
+then serves it `--requests` more times. The difference divided by that number is the
+instructions of one request in this Python process: middleware, view, ORM, rendering,
+psycopg's side of the statements. PostgreSQL's own work is not included (another process).
+With the hash seed fixed (PYTHONHASHSEED=0) repeatable within ~0.5 % for the same code and
+data; about 2 minutes per page.
 """
 
 from __future__ import annotations
