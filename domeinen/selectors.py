@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from applicaties.models import Applicatie
-from beheer.query_util import own_columns_and
+from beheer.query_util import InResultOf, own_columns_and
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus
 from rollen.models import Rolpermissie
 from rollen.scopes import Permission, render_scopes
@@ -104,9 +104,12 @@ def _instance_search(term: str) -> Q:
     hyphens; a name like "Zorgportaal" cannot): the same rows, without casting every client_id
     to text for nothing."""
     matches = Q(
-        applicatie_id__in=Applicatie.objects.filter(
-            Q(naam__icontains=term) | Q(leverancier__icontains=term)
-        ).values("pk")
+        InResultOf(
+            "applicatie_id",
+            Applicatie.objects.filter(
+                Q(naam__icontains=term) | Q(leverancier__icontains=term)
+            ).values("pk"),
+        )
     )
     if set(term) <= _UUID_TEXT:
         matches |= Q(client_id__icontains=term)
