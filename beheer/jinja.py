@@ -21,6 +21,7 @@ something listens (only the test client does), so tests can read a page's contex
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from contextvars import ContextVar
 from typing import NamedTuple
@@ -41,7 +42,7 @@ from django.utils import translation
 from django.utils.autoreload import file_changed
 from django.utils.dates import MONTHS
 from django.utils.timezone import get_current_timezone
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 def url(viewname: str, *args) -> str:
@@ -224,8 +225,26 @@ def gettext(__context, __string: str, **variables) -> str:
         return done
     text = _translate(key)
     if __context.eval_ctx.autoescape:
+        if _names_only(text):
+            # What Markup's `%` gives for `%(name)s` placeholders (each value escaped, then
+            # str()), without its per-value wrapper objects: 14 µs a call, a text with a
+            # variable on every row of a list was 5 % of the page.
+            return Markup(text % {name: escape(value) for name, value in variables.items()})  # noqa: S704
         return Markup(text) % variables  # noqa: S704 (as above)
     return text % variables
+
+
+_NAMED_PLACEHOLDER = re.compile(r"%%|%\(\w+\)s")
+_NAMES_ONLY: dict[str, bool] = {}
+
+
+def _names_only(text: str) -> bool:
+    """Whether every `%` in `text` is `%%` or a `%(name)s` placeholder (what `{% trans %}`
+    blocks produce); other conversions (`%(n)d`, `%r`) go through Markup's own `%`."""
+    known = _NAMES_ONLY.get(text)
+    if known is None:
+        known = _remember(_NAMES_ONLY, text, "%" not in _NAMED_PLACEHOLDER.sub("", text))
+    return known
 
 
 def _translate(key: tuple[str | None, str]) -> str:

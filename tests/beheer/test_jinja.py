@@ -10,6 +10,7 @@ from django.template import engines
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
+from markupsafe import Markup
 
 from beheer import jinja
 from domeinen.models import Applicatieinstantie, FhirStatus, InstantieStatus
@@ -178,13 +179,16 @@ def _jinja_env_without_our_gettext(autoescape=True):
         "{% trans v=naam %}versie {{ v }}{% endtrans %}",
         "{% trans %}100%{% endtrans %}",
         '{{ gettext("No") }} {{ _("No") }}',
+        '{{ _("%(n)d van %(m)s", n=3, m=naam) }}',  # not only %(name)s: Markup's own %
+        "{% trans v=naam %}100% {{ v }}{% endtrans %}",  # %% beside a variable
+        '{{ _("%(v)s en %(w)s", v=veilig, w=getal) }}',  # already safe markup, a number
     ],
 )
 def test_gettext_gives_what_jinjas_own_gives_in_every_language(source, autoescape):
     ours = jinja.environment(loader=None)
     ours.autoescape = autoescape
     theirs = _jinja_env_without_our_gettext(autoescape)
-    context = {"naam": "<b>Zorg & co</b>"}
+    context = {"naam": "<b>Zorg & co</b>", "veilig": Markup("<i>al veilig</i>"), "getal": 7}
     for language in ["nl", "en", "nl"]:  # back to nl: nothing kept from the other language
         with translation.override(language):
             expected = theirs.from_string(source).render(context)
@@ -336,3 +340,42 @@ def test_a_template_rendered_within_a_page_in_another_language_and_zone_uses_tho
         assert page.render({"f": render_inner, "d": value}) == (
             "Yes 2 March 2026 07:00|Ja 2 maart 2026 13:00"
         )
+
+
+def test_texts_with_named_variables_are_formatted_without_markups_percent(monkeypatch):
+    """`{% trans v=x %}` on every row of a list: the variables are escaped one by one and the
+    text formatted once, not through Markup's `%` (a wrapper object per value); other
+    conversions still go through it."""
+    calls = []
+
+    class CountingMarkup(Markup):
+        def __mod__(self, value):
+            calls.append(str(self))
+            return super().__mod__(value)
+
+    monkeypatch.setattr(jinja, "Markup", CountingMarkup)
+    env = jinja.environment(loader=None)
+    context = {"naam": "<b>Zorg & co</b>"}
+    rendered = env.from_string("{% trans v=naam %}versie {{ v }}{% endtrans %}").render(context)
+    assert rendered == "versie &lt;b&gt;Zorg &amp; co&lt;/b&gt;"
+    assert calls == []
+    assert env.from_string('{{ _("%(n)d keer", n=2) }}').render() == "2 keer"
+    assert calls == ["%(n)d keer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names_only"),
+    [
+        ("versie %(versie)s", True),
+        ("100%% van %(n)s", True),
+        ("%%(n)s", True),  # a literal "%(n)s"
+        ("geen variabelen", True),
+        ("%(n)d keer", False),
+        ("%(n)r", False),
+        ("%s", False),
+        ("100% klaar", False),
+        ("%(n)s%", False),
+    ],
+)
+def test_names_only_recognises_exactly_the_named_string_placeholders(text, names_only):
+    assert jinja._names_only(text) is names_only
