@@ -5,9 +5,12 @@ and " dora " can only ever mean one account. Lockout (django-axes) counts them a
 (see `beheer.accounts.lockout.username_for_axes`).
 """
 
+import weakref
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections
+from django.db.models.sql import Query
 
 
 def normalize_username(username: str | None) -> str:
@@ -44,17 +47,44 @@ class CaseInsensitiveModelBackend(ModelBackend):
         from beheer.accounts.otp import VERIFIED_ANNOTATION, session_device
 
         User = get_user_model()
-        manager = User._default_manager
-        sql, params = _session_user_sql(User, connections[manager.db], user_id, session_device())
-        users = list(manager.raw(sql, params))
-        if not users:
+        db = User._default_manager.db
+        connection = connections[db]
+        device = session_device()
+        sql, params = _session_user_sql(User, connection, user_id, device)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
             return None
-        user = users[0]
+        user = _user_from_row(User, db, connection, row)
+        n = len(User._meta.concrete_fields)
         # SQLite answers EXISTS with 0/1.
-        user._is_support_cache = bool(user._is_support_cache)
-        if hasattr(user, VERIFIED_ANNOTATION):
-            setattr(user, VERIFIED_ANNOTATION, bool(getattr(user, VERIFIED_ANNOTATION)))
+        user._is_support_cache = bool(row[n])
+        if device is not None:
+            setattr(user, VERIFIED_ANNOTATION, bool(row[n + 1]))
         return user if self.user_can_authenticate(user) else None
+
+
+# Per connection: the database backend's and the fields' converters of the user columns, as
+# the ORM applies them (e.g. SQLite's text to datetime), found once instead of per request.
+_USER_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _user_from_row(User, db, connection, row):
+    """The User of the row's leading columns (its concrete fields, in order), as the ORM makes
+    it: converters applied, then `Model.from_db`. What `Manager.raw()` did, without working
+    out the columns, their converters and the model's init order again on every request."""
+    fields = User._meta.concrete_fields
+    converters = _USER_CONVERTERS.get(connection)
+    if converters is None:
+        compiler = connection.ops.compiler("SQLCompiler")(Query(User), connection, db)
+        found = compiler.get_converters([f.get_col(User._meta.db_table) for f in fields])
+        converters = _USER_CONVERTERS[connection] = sorted(found.items())
+    values = list(row[: len(fields)])
+    for pos, (functions, expression) in converters:
+        for function in functions:
+            values[pos] = function(values[pos], expression, connection)
+    return User.from_db(db, [f.attname for f in fields], values)
 
 
 def _session_user_sql(User, connection, user_id, device) -> tuple[str, list]:
