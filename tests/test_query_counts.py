@@ -176,3 +176,22 @@ def test_detail_pages_load_each_row_once_and_no_other_users_password(
     for page in (instance_url, f"/domeinen/{domein.naam}/connectieaanvragen/{aanvraag.pk}/"):
         assert _reads(client, page, '"applicaties_applicatie"."contact_email"') == 0
     assert _reads(client, instance_url, '"connectieaanvragen_connectieaanvraag"."jwks_uri"') == 0
+
+
+def test_start_screen_reads_only_the_columns_it_shows(client, person, domein, applicatie):
+    """beheer.views.START_DOMAIN_FIELDS / START_APPLICATION_FIELDS: names, provider, vendor and
+    kind; not the contact data, descriptions or endpoints of up to 100 rows. (A field shown
+    but not listed there costs a query per row: test_query_counts_do_not_grow_with_the_data.)"""
+    login(client, person)
+    response = client.get("/")
+    assert domein.zorgaanbieder in response.text and applicatie.leverancier in response.text
+    assert _tables(client, "/") == [
+        "django_session",
+        "accounts_user",
+        "domeinen_domein",
+        "applicaties_applicatie",
+    ]
+    for column in ('"domeinen_domein"."contact_email"', '"applicaties_applicatie"."contact_email"'):
+        assert _reads(client, "/", column) == 0, column
+    assert _reads(client, "/", '"domeinen_domein"."fhir_base_url"') == 0
+    assert _reads(client, "/", '"applicaties_applicatie"."omschrijving"') == 0
