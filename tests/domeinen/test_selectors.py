@@ -109,3 +109,36 @@ def test_instance_search_finds_what_icontains_over_name_vendor_and_client_id_fou
         "Zorgportaal Plus",
         "Dagboek",
     }
+
+
+def test_the_shared_count_expressions_are_built_once_and_never_changed(
+    domein, domeinbeheerder, applicatiebeheerder, support_user
+):
+    """domains_with_counts_for_user annotates with expressions built once per process; each
+    queryset resolves its own copy, so users, filters and orderings do not leak between them."""
+    from django.db import connection
+
+    from domeinen import selectors
+    from domeinen.models import Domein
+
+    def sql_of(expressions):
+        qs = Domein.objects.annotate(**expressions).order_by("naam")
+        return qs.query.get_compiler(connection=connection).as_sql()
+
+    shared = selectors._domain_counts()
+    before = sql_of(shared)
+    other = DomeinFactory(beheerders=[UserFactory()])
+    make_instance(applicatie=ApplicatieFactory(beheerders=[applicatiebeheerder]), domein=other)
+    make_request(applicatie=ApplicatieFactory(beheerders=[applicatiebeheerder]), domein=domein)
+
+    mine = domains_with_counts_for_user(user=domeinbeheerder).order_by("naam")
+    everything = domains_with_counts_for_user(user=support_user).filter(naam=other.naam)
+    assert [(d.naam, d.aantal_actief, d.aantal_open_aanvragen) for d in mine] == [
+        (domein.naam, 0, 1)
+    ]
+    assert [(d.naam, d.aantal_actief, d.aantal_open_aanvragen) for d in everything] == [
+        (other.naam, 1, 0)
+    ]
+    assert selectors._domain_counts() is shared  # built once
+    assert sql_of(shared) == before  # not changed by the querysets that used it
+    assert sql_of(selectors._domain_counts.__wrapped__()) == before  # what building anew gives
