@@ -11,7 +11,7 @@ What the pages get, besides `request`, `csrf_input` and the context processors o
 TEMPLATES: `_()`/`gettext`/`ngettext` and `{% trans %}` (Django's translations), `url()`,
 `static()`, `querystring()` (Django 5.1's `{% querystring %}`), `label(obj, "status")` (a
 cheap `get_status_display()`), and the filters `datum`
-(Django's `date` filter: localtime, Dutch month names) and `linebreaksbr`.
+(Django's `date` filter: localtime, Dutch month names), `linebreaksbr` and `code_lines`.
 
 Tests: Django's test client collects `response.context` and `assertTemplateUsed` only for
 Django templates; `Template.render` below sends the same `template_rendered` signal when
@@ -123,6 +123,15 @@ def _url_parts(viewname: str, args: tuple) -> list[str]:
                 return _NO_SHORTCUT
             parts += [before, ""]
     return [*parts, text]
+
+
+def code_lines(values) -> Markup:
+    """Each value escaped in `<code>`, the lines separated by `<br>`: the SMART scopes of an
+    instance (15-30 per instance). The same HTML as `{% for v in values %}<code>{{ v }}</code>{%
+    if not loop.last %}<br>{% endif %}{% endfor %}`, without a Jinja2 loop context (which
+    looks one item ahead for `loop.last`): 2 µs a line, 0.7 ms of an application's instance
+    list."""
+    return Markup("<br>".join([f"<code>{escape(value)}</code>" for value in values]))  # noqa: S704 (escaped)
 
 
 def querystring(request, **changes) -> str:
@@ -306,7 +315,7 @@ def environment(**options) -> jinja2.Environment:
     )
     env.globals.update(gettext=gettext, _=gettext)
     env.globals.update(url=url, static=static, querystring=querystring, label=label)
-    env.filters.update(datum=datum, linebreaksbr=linebreaksbr)
+    env.filters.update(datum=datum, linebreaksbr=linebreaksbr, code_lines=code_lines)
     return env
 
 

@@ -379,3 +379,51 @@ def test_texts_with_named_variables_are_formatted_without_markups_percent(monkey
 )
 def test_names_only_recognises_exactly_the_named_string_placeholders(text, names_only):
     assert jinja._names_only(text) is names_only
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        ["patient/Patient.cruds"],
+        ["system/Device.r?resource-origin=Device/1", "<script>&\"'", Markup("<b>veilig</b>"), 7],
+    ],
+)
+def test_code_lines_gives_what_the_jinja_loop_gave(values):
+    env = jinja.environment(loader=None)
+    loop = env.from_string(
+        "{% for v in values %}<code>{{ v }}</code>{% if not loop.last %}<br>{% endif %}{% endfor %}"
+    )
+    assert env.from_string("{{ values|code_lines }}").render(values=values) == loop.render(
+        values=values
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"fhir_status": "gesynchroniseerd", "fhir_version": "4"},
+        {
+            "fhir_status": "gesynchroniseerd",
+            "fhir_version": "<5>",
+            "fhir_synced_at": datetime.datetime(2026, 5, 9, 7, 5, tzinfo=UTC),
+        },
+        {"fhir_status": "wachtend", "fhir_error": "HTTP 503 — <druk>"},
+        {"fhir_status": "wachtend"},
+        {"fhir_status": "mislukt", "fhir_error": "HTTP 400 — kapot & stuk"},
+        {"fhir_status": "onbekend"},
+    ],
+)
+def test_the_fhir_status_macro_renders_what_the_include_renders(fields):
+    """The application's instance list calls the macro per row; the instance page includes
+    domeinen/_fhir_status.html. Both give the same HTML."""
+    from django.template.loader import render_to_string
+
+    instance = Applicatieinstantie(**fields)
+    included = render_to_string("domeinen/_fhir_status.html", {"instantie": instance})
+    called = engines["jinja"].from_string(
+        '{% from "domeinen/_fhir_status_macro.html" import fhir_status %}'
+        "{{ fhir_status(instantie) }}"
+    )
+    assert called.render({"instantie": instance}).strip() == included.strip()
+    assert f"fhir-status--{fields['fhir_status']}" in included
