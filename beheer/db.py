@@ -44,19 +44,27 @@ def close_connections_with_stale_plans(sender, request=None, **kwargs):
 @contextmanager
 def plans_for_these_values(using: str = DEFAULT_DB_ALIAS):
     """Statements run inside get a plan for their own parameter values (PostgreSQL with
-    prepared statements: `SET LOCAL plan_cache_mode = force_custom_plan` in a transaction,
-    which ends with the block). Elsewhere nothing changes. Rows a queryset yields lazily must
-    be read inside the block."""
+    prepared statements: `SET LOCAL plan_cache_mode = force_custom_plan` in a transaction
+    that ends with the block; inside a transaction that was already open, a savepoint, and
+    the previous setting is put back after the block). Elsewhere nothing changes. Rows a
+    queryset yields lazily must be read inside the block. Only plans change, never results."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not connection.settings_dict.get("OPTIONS", {}).get(
         "server_side_binding"
     ):
         yield
         return
+    nested = connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
+            if nested:
+                cursor.execute("SELECT current_setting('plan_cache_mode')")
+                (previous,) = cursor.fetchone()
             cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         yield
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [previous])
 
 
 # --- timestamps --------------------------------------------------------------------------------

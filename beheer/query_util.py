@@ -36,6 +36,8 @@ class InResultOf(Expression):
     def __init__(self, column: str, queryset: QuerySet):
         super().__init__(output_field=BooleanField())
         self.column = F(column)
+        if not queryset.query.is_sliced:  # as `__in` does: an order changes nothing here
+            queryset = queryset.order_by()
         self.subquery = Subquery(queryset)
 
     def get_source_expressions(self):

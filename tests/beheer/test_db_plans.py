@@ -29,6 +29,19 @@ def test_custom_plans_inside_the_block_only():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_inside_an_open_transaction_the_previous_setting_comes_back():
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert _plan_cache_mode() == "auto"
+        with plans_for_these_values():
+            assert _plan_cache_mode() == "force_custom_plan"
+        assert _plan_cache_mode() == "auto"
+        assert connection.in_atomic_block
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_an_error_inside_rolls_back_and_leaves_the_connection_as_it_was():
     with pytest.raises(ZeroDivisionError), plans_for_these_values():
         ApplicatieFactory(naam="Teruggedraaid")

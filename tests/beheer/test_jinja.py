@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -364,21 +365,37 @@ def test_texts_with_named_variables_are_formatted_without_markups_percent(monkey
 
 
 @pytest.mark.parametrize(
-    ("text", "names_only"),
+    ("text", "names"),
     [
-        ("versie %(versie)s", True),
-        ("100%% van %(n)s", True),
-        ("%%(n)s", True),  # a literal "%(n)s"
-        ("geen variabelen", True),
-        ("%(n)d keer", False),
-        ("%(n)r", False),
-        ("%s", False),
-        ("100% klaar", False),
-        ("%(n)s%", False),
+        ("versie %(versie)s", ("versie",)),
+        ("100%% van %(n)s", ("n",)),
+        ("%%(n)s", ()),  # a literal "%(n)s"
+        ("%(a)s en %(b)s of %(a)s", ("a", "b")),
+        ("geen variabelen", ()),
+        ("%(n)d keer", None),
+        ("%(n)r", None),
+        ("%s", None),
+        ("100% klaar", None),
+        ("%(n)s%", None),
     ],
 )
-def test_names_only_recognises_exactly_the_named_string_placeholders(text, names_only):
-    assert jinja._names_only(text) is names_only
+def test_named_placeholders_are_recognised_exactly(text, names):
+    assert jinja._named_placeholders(text) == names
+
+
+def test_a_variable_the_text_does_not_use_is_left_alone_and_a_missing_one_fails():
+    """As with Markup's `%`: only the placeholders' values are escaped (and str()'d)."""
+
+    class Unprintable:
+        def __html__(self):
+            raise AssertionError("escaped although unused")
+
+    env = jinja.environment(loader=None)
+    assert env.from_string('{{ _("versie %(v)s", v=1, x=x) }}').render(x=Unprintable()) == (
+        "versie 1"
+    )
+    with pytest.raises(KeyError):
+        env.from_string('{{ _("versie %(v)s", w=1) }}').render()
 
 
 @pytest.mark.parametrize(
@@ -414,16 +431,35 @@ def test_code_lines_gives_what_the_jinja_loop_gave(values):
         {"fhir_status": "onbekend"},
     ],
 )
-def test_the_fhir_status_macro_renders_what_the_include_renders(fields):
+def test_the_fhir_status_macro_renders_what_the_include_rendered(fields):
     """The application's instance list calls the macro per row; the instance page includes
-    domeinen/_fhir_status.html. Both give the same HTML."""
+    domeinen/_fhir_status.html, which calls it too. Both give what the template gave before it
+    became a macro (its text: fhir_status_before.html), apart from whitespace, in both languages."""
     from django.template.loader import render_to_string
 
     instance = Applicatieinstantie(**fields)
-    included = render_to_string("domeinen/_fhir_status.html", {"instantie": instance})
-    called = engines["jinja"].from_string(
+    jinja_engine = engines["jinja"]
+    called = jinja_engine.from_string(
         '{% from "domeinen/_fhir_status_macro.html" import fhir_status %}'
         "{{ fhir_status(instantie) }}"
     )
-    assert called.render({"instantie": instance}).strip() == included.strip()
-    assert f"fhir-status--{fields['fhir_status']}" in included
+    for language in ["nl", "en"]:
+        with translation.override(language):
+            before = _squeezed(
+                jinja_engine.from_string(FHIR_STATUS_BEFORE).render({"instantie": instance})
+            )
+            assert _squeezed(called.render({"instantie": instance})) == before
+            included = render_to_string("domeinen/_fhir_status.html", {"instantie": instance})
+            assert _squeezed(included) == before
+    assert f"fhir-status--{fields['fhir_status']}" in before
+    for value in fields.values():  # the server's message and version are escaped
+        if isinstance(value, str) and "<" in value:
+            assert value not in before and str(Markup.escape(value)) in before
+
+
+def _squeezed(html: str) -> str:
+    return " ".join(html.split())
+
+
+# jinja2/domeinen/_fhir_status.html before it became a macro (commit 2e737f1).
+FHIR_STATUS_BEFORE = (Path(__file__).parent / "fhir_status_before.html").read_text()
