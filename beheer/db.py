@@ -15,7 +15,7 @@ import datetime
 import sys
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from psycopg import adapters
 from psycopg.adapt import Loader
 from psycopg.postgres import types
@@ -38,33 +38,29 @@ def close_connections_with_stale_plans(sender, request=None, **kwargs):
 # holds 2,600 of 50,000 instances, the average 170), and for the instance search the generic
 # plan, made for an average domain, reads the whole index range of the domain and filters the
 # matching applications out of it (3 ms for the largest domain) instead of looking them up
-# (0.4 ms). The other statements' generic plans are as good as planning them each time.
+# (0.4 ms). The other statements' generic plans are as good as planning them each time
+# (docs/performance.md, section 28).
 
 
 @contextmanager
 def plans_for_these_values(using: str = DEFAULT_DB_ALIAS):
-    """Statements run inside get a plan for their own parameter values (PostgreSQL with
-    prepared statements: `SET LOCAL plan_cache_mode = force_custom_plan` in a transaction
-    that ends with the block; inside a transaction that was already open, a savepoint, and
-    the previous setting is put back after the block). Elsewhere nothing changes. Rows a
-    queryset yields lazily must be read inside the block. Only plans change, never results."""
+    """Statements run inside are planned for their own parameter values: psycopg sends them
+    unprepared (its connection's `prepare_threshold` is None inside the block and what it was
+    again after it), and PostgreSQL plans an unprepared statement with the values bound to
+    it. On SQLite nothing changes. Rows a queryset yields lazily must be read inside the
+    block. Only plans change, never results."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or not connection.settings_dict.get("OPTIONS", {}).get(
-        "server_side_binding"
-    ):
+    if connection.vendor != "postgresql":
         yield
         return
-    nested = connection.in_atomic_block
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            if nested:
-                cursor.execute("SELECT current_setting('plan_cache_mode')")
-                (previous,) = cursor.fetchone()
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    connection.ensure_connection()
+    driver = connection.connection  # psycopg's Connection
+    previous = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
         yield
-        if nested:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [previous])
+    finally:
+        driver.prepare_threshold = previous
 
 
 # --- timestamps --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""plans_for_these_values: statements inside get a plan for their own parameter values."""
+"""plans_for_these_values: statements inside are planned for their own parameter values."""
 
 import pytest
 from django.db import connection
@@ -8,88 +8,63 @@ from beheer.db import plans_for_these_values
 from tests.auth_helpers import login
 from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_instance
 
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-def _plan_cache_mode() -> str:
+
+def _prepared(fragment: str) -> int:
+    """How many statements containing `fragment` this connection has prepared."""
     with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%" + fragment + "%"],
+        )
         return cursor.fetchone()[0]
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_custom_plans_inside_the_block_only():
-    assert connection.settings_dict["OPTIONS"]["server_side_binding"]  # prepared statements on
-    assert _plan_cache_mode() == "auto"
+def _run(sql_marker: str, times: int) -> None:
+    for _ in range(times):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT %s::text AS {sql_marker}", ["x"])
+            cursor.fetchone()
+
+
+def test_statements_inside_are_never_prepared_and_outside_they_are():
+    assert connection.connection.prepare_threshold == 5  # settings: prepared statements on
     with plans_for_these_values():
-        assert connection.in_atomic_block
-        assert _plan_cache_mode() == "force_custom_plan"
-    assert _plan_cache_mode() == "auto"
-    assert not connection.in_atomic_block
+        assert connection.connection.prepare_threshold is None
+        _run("binnen_het_blok", 10)
+    assert _prepared("binnen_het_blok") == 0  # planned with its values each time
+    assert connection.connection.prepare_threshold == 5
+    _run("buiten_het_blok", 10)
+    assert _prepared("buiten_het_blok") == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_inside_an_open_transaction_the_previous_setting_comes_back():
-    from django.db import transaction
-
-    with transaction.atomic():
-        assert _plan_cache_mode() == "auto"
-        with plans_for_these_values():
-            assert _plan_cache_mode() == "force_custom_plan"
-        assert _plan_cache_mode() == "auto"
-        assert connection.in_atomic_block
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_an_error_inside_rolls_back_and_leaves_the_connection_as_it_was():
+def test_an_error_or_a_nested_block_leaves_the_setting_as_it_was():
     with pytest.raises(ZeroDivisionError), plans_for_these_values():
-        ApplicatieFactory(naam="Teruggedraaid")
         1 / 0  # noqa: B018
-    assert _plan_cache_mode() == "auto"
-    from applicaties.models import Applicatie
-
-    assert not Applicatie.objects.filter(naam="Teruggedraaid").exists()
-
-
-@pytest.mark.django_db
-def test_without_prepared_statements_nothing_is_sent():
-    if connection.vendor == "postgresql":
-        options = connection.settings_dict["OPTIONS"]
-        saved = options.get("server_side_binding")
-        options["server_side_binding"] = False
-    try:
-        with CaptureQueriesContext(connection) as ctx, plans_for_these_values():
+    assert connection.connection.prepare_threshold == 5
+    with plans_for_these_values():
+        with plans_for_these_values():
             pass
-    finally:
-        if connection.vendor == "postgresql":
-            options["server_side_binding"] = saved
-    assert ctx.captured_queries == []
+        assert connection.connection.prepare_threshold is None
+    assert connection.connection.prepare_threshold == 5
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db
 def test_the_instance_search_is_planned_for_its_term(client):
-    """The search of a domain's instances (domeinen.views.domain_instances) runs its count and
-    its page with custom plans; the list without a search keeps the prepared plans."""
+    """The search of a domain's instances (domeinen.views.domain_instances) sends its count
+    and its page unprepared; the list without a search keeps prepared statements."""
     beheerder = UserFactory()
     domein = DomeinFactory(beheerders=[beheerder])
-    make_instance(
-        applicatie=ApplicatieFactory(naam="Zorgportaal", beheerders=[UserFactory()]), domein=domein
-    )
+    app = ApplicatieFactory(naam="Zorgportaal", beheerders=[UserFactory()])
+    make_instance(applicatie=app, domein=domein)
     login(client, beheerder)
     url = f"/domeinen/{domein.naam}/applicatieinstanties/"
-
-    def statements(query):
+    for _ in range(8):
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url + query)
-        assert response.status_code == 200
-        return response, [q["sql"] for q in ctx.captured_queries]
-
-    response, sql = statements("?q=zorg")
-    assert "Zorgportaal" in response.text
-    at = next(i for i, s in enumerate(sql) if "plan_cache_mode" in s)
-    after = [s for s in sql[at:] if "domeinen_applicatieinstantie" in s]
-    assert len(after) == 2 and after[0].startswith("SELECT COUNT(*)")  # count and page
-    _, sql = statements("")
-    assert not any("plan_cache_mode" in s for s in sql)
+            response = client.get(url + "?q=zorg")
+        assert response.status_code == 200 and "Zorgportaal" in response.text
+        searches = [q["sql"] for q in ctx.captured_queries if "ANY(ARRAY(" in q["sql"]]
+        client.get(url)  # the next request empties the query log
+    assert len(searches) == 2  # the count and the page
+    assert _prepared("ANY(ARRAY(") == 0
+    assert _prepared('ORDER BY "applicaties_applicatie"."naam"') >= 1  # the plain list's page
