@@ -28,26 +28,50 @@ def _run(sql_marker: str, times: int) -> None:
             cursor.fetchone()
 
 
+def _executions(fragment: str) -> int:
+    """How often this connection ran its prepared statement containing `fragment`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%" + fragment + "%"],
+        )
+        return cursor.fetchone()[0]
+
+
 def test_statements_inside_are_never_prepared_and_outside_they_are():
-    assert connection.connection.prepare_threshold == 5  # settings: prepared statements on
+    threshold = connection.connection.prepare_threshold
+    assert threshold  # the settings' prepared statements (DB_PREPARED_STATEMENTS)
     with plans_for_these_values():
         assert connection.connection.prepare_threshold is None
         _run("binnen_het_blok", 10)
     assert _prepared("binnen_het_blok") == 0  # planned with its values each time
-    assert connection.connection.prepare_threshold == 5
+    assert connection.connection.prepare_threshold == threshold
     _run("buiten_het_blok", 10)
     assert _prepared("buiten_het_blok") == 1
 
 
+def test_a_statement_prepared_before_the_block_is_not_used_inside_it():
+    _run("al_voorbereid", 8)
+    assert _prepared("al_voorbereid") == 1
+    used = _executions("al_voorbereid")
+    with plans_for_these_values():
+        _run("al_voorbereid", 5)
+    assert _executions("al_voorbereid") == used  # sent as a statement of its own each time
+    _run("al_voorbereid", 2)
+    assert _executions("al_voorbereid") == used + 2
+
+
 def test_an_error_or_a_nested_block_leaves_the_setting_as_it_was():
+    threshold = connection.connection.prepare_threshold
     with pytest.raises(ZeroDivisionError), plans_for_these_values():
         1 / 0  # noqa: B018
-    assert connection.connection.prepare_threshold == 5
+    assert connection.connection.prepare_threshold == threshold
     with plans_for_these_values():
         with plans_for_these_values():
             pass
         assert connection.connection.prepare_threshold is None
-    assert connection.connection.prepare_threshold == 5
+    assert connection.connection.prepare_threshold == threshold
 
 
 def test_the_instance_search_is_planned_for_its_term(client):
