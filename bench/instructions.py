@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WARMUP = 30
 
 
-def _serve(key: str, count: int) -> None:
-    """Inside valgrind: set up Django and the bench session, warm up, serve `count` requests
-    through Django's WSGI handler, as gunicorn calls it (not the test client, which listens
-    to every template render)."""
+def page_getter(key: str):
+    """Set up Django and the bench session for a page key of bench/run.py's PAGES (`key@role`
+    for another user) and return a function that serves the page once through Django's WSGI
+    handler, as gunicorn calls it (not the test client, which listens to every template
+    render), and returns the status line. Also used by bench/plans.py."""
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     import run as bench
@@ -42,8 +43,6 @@ def _serve(key: str, count: int) -> None:
     import django
 
     django.setup()
-    import gc
-
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
@@ -69,11 +68,25 @@ def _serve(key: str, count: int) -> None:
         response.close()  # request_finished, as a WSGI server sends it
         return status[0]
 
+    return get
+
+
+def warm_up(key: str, get) -> None:
+    """WARMUP requests (each must answer 200), then the heap frozen as gunicorn.conf.py does
+    after the first requests."""
+    import gc
+
     for _ in range(WARMUP):
         status = get()
         assert status.startswith("200"), (key, status)
     gc.collect()
-    gc.freeze()  # as gunicorn.conf.py does after the first requests
+    gc.freeze()
+
+
+def _serve(key: str, count: int) -> None:
+    """Inside valgrind: serve the page WARMUP + `count` times."""
+    get = page_getter(key)
+    warm_up(key, get)
     for _ in range(count):
         get()
 
