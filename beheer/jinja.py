@@ -129,8 +129,8 @@ def code_lines(values) -> Markup:
     """Each value escaped in `<code>`, the lines separated by `<br>`: the SMART scopes of an
     instance (15-30 per instance). The same HTML as `{% for v in values %}<code>{{ v }}</code>{%
     if not loop.last %}<br>{% endif %}{% endfor %}`, without a Jinja2 loop context (which
-    looks one item ahead for `loop.last`): 2 µs a line, 0.7 ms of an application's instance
-    list."""
+    looks one item ahead for `loop.last`): 0.12 ms less for an application's instance list
+    (25 instances, 375 lines)."""
     return Markup("<br>".join([f"<code>{escape(value)}</code>" for value in values]))  # noqa: S704 (escaped)
 
 

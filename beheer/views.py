@@ -23,8 +23,9 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-# The columns jinja2/start.html shows (plus the counts); tests/test_query_counts.py fails when
-# the page reads another one per row.
+# The columns jinja2/start.html shows (plus the counts): support's start screen read 100 full
+# rows (contact data, descriptions, endpoints, timestamps) to show two or three of their
+# fields. tests/test_query_counts.py fails when the page reads another one per row.
 START_DOMAIN_FIELDS = ("naam", "zorgaanbieder")
 START_APPLICATION_FIELDS = ("naam", "leverancier", "soort")
 
@@ -34,8 +35,6 @@ def start(request):
     """The start screen: what this user administers (domains, applications, or both)."""
     user = request.user
     limit = 50  # support sees everything; the full, paginated lists are one click away
-    # Only the columns start.html shows: support's start screen read 100 full rows (contact
-    # data, descriptions, endpoints, timestamps) to show two or three of their fields.
     domeinen = list(
         domains_with_counts_for_user(user=user)
         .only(*START_DOMAIN_FIELDS)
