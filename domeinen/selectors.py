@@ -10,7 +10,7 @@ from applicaties.models import Applicatie
 from beheer.query_util import InResultOf, own_columns_and
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus
 from rollen.models import Rolpermissie
-from rollen.scopes import Permission, render_scopes
+from rollen.scopes import Permission, ScopeRenderer
 
 
 def domains_for_user(*, user) -> QuerySet[Domein]:
@@ -187,9 +187,12 @@ class ScopeContext:
 
     permissions: dict[int, list[tuple[str, str, str, tuple[int, ...]]]]
     granted: dict[tuple[int, int], list[str]]
-    # (rol_id, domein_id) -> that role's permissions with the domain's Devices filled in: the
-    # same for every instance of the role in the domain (the domain-key API's clients list).
-    resolved: dict[tuple[int, int], list[Permission]] = field(
+    # The renderer of a role's scopes in a domain, with its GRANTED permissions resolved to
+    # that domain's Devices (rollen.scopes.ScopeRenderer): built once per request for every
+    # instance of the role in the domain. Keyed (rol_id, None) for a role without GRANTED
+    # applications, whose scopes are the same in every domain (an application's instance list
+    # shows one instance per domain).
+    renderers: dict[tuple[int, int | None], ScopeRenderer] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -251,16 +254,19 @@ def scopes_for_instance(
     `scope_context` of the page when rendering several instances."""
     if context is None:
         context = scope_context([instance])
-    key = (instance.rol_id, instance.domein_id)
-    permissions = context.resolved.get(key)
-    if permissions is None:
-        permissions = context.resolved[key] = []
-        for resource_type, operatie, bereik, app_ids in context.permissions.get(key[0], ()):
+    rol_permissions = context.permissions.get(instance.rol_id, ())
+    per_domain = any(app_ids for *_perm, app_ids in rol_permissions)
+    key = (instance.rol_id, instance.domein_id if per_domain else None)
+    renderer = context.renderers.get(key)
+    if renderer is None:
+        permissions = []
+        for resource_type, operatie, bereik, app_ids in rol_permissions:
             granted: list[str] = []
             for app_id in app_ids:
                 granted.extend(context.granted.get((instance.domein_id, app_id), []))
             permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
-    return render_scopes(permissions, client_id=str(instance.client_id))
+        renderer = context.renderers[key] = ScopeRenderer(permissions)
+    return renderer(instance.client_id)
 
 
 # The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every

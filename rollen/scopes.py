@@ -52,6 +52,43 @@ def _origin(client_ids: Iterable[str]) -> str:
 def render_scopes(permissions: Iterable[Permission], *, client_id: str) -> list[str]:
     """Render permissions of the instance with `client_id` as a sorted list of scope strings."""
     own_id = str(client_id)
+    return [
+        text + own_id if ends_with_own else text
+        for text, ends_with_own in _scope_parts(permissions, own_id)
+    ]
+
+
+class ScopeRenderer:
+    """`render_scopes` for many instances with the same permissions (one role; its GRANTED
+    permissions resolved in one domain): the permissions are merged and sorted once, and each
+    instance only adds its own Device id to its OWN scopes. An application's instance list
+    renders 25 instances of a few roles; merging every instance's ~20 permissions again cost a
+    tenth of that page.
+
+    The same result as `render_scopes(permissions, client_id=...)` for every client_id: an
+    instance whose own Device is among the GRANTED devices (which must leave it out) is
+    rendered in full."""
+
+    __slots__ = ("_granted_ids", "_parts", "_permissions")
+
+    def __init__(self, permissions: Iterable[Permission]):
+        self._permissions = list(permissions)
+        self._granted_ids = {str(c) for p in self._permissions for c in p.granted_client_ids}
+        self._parts = _scope_parts(self._permissions, None)
+
+    def __call__(self, client_id: str) -> list[str]:
+        own_id = str(client_id)
+        if own_id in self._granted_ids:
+            return render_scopes(self._permissions, client_id=own_id)
+        return [text + own_id if ends_with_own else text for text, ends_with_own in self._parts]
+
+
+def _scope_parts(permissions: Iterable[Permission], own_id: str | None) -> list[tuple[str, bool]]:
+    """The sorted scopes as (text, ends with the instance's own Device id): an OWN scope's text
+    stops at `Device/`. `own_id` is left out of the GRANTED devices (None: nothing is).
+
+    Sorted by type, then ALL, OWN, GRANTED, then text; a type has at most one OWN scope, so
+    the own id (left out of the text) never decides the order."""
     all_ops: dict[str, int] = {}
     own_ops: dict[str, int] = {}
     granted: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -69,9 +106,9 @@ def render_scopes(permissions: Iterable[Permission], *, client_id: str) -> list[
         else:
             raise ValueError(f"unknown scope {bereik!r}")
 
-    scopes: list[tuple[int, int, str]] = []
+    scopes: list[tuple[int, int, str, bool]] = []
     for rtype, mask in all_ops.items():
-        scopes.append((TYPE_ORDER[rtype], 0, f"system/{rtype}.{_LETTERS_OF[mask]}"))
+        scopes.append((TYPE_ORDER[rtype], 0, f"system/{rtype}.{_LETTERS_OF[mask]}", False))
     for rtype, mask in own_ops.items():
         mask &= ~all_ops.get(rtype, 0)
         if mask:
@@ -79,7 +116,8 @@ def render_scopes(permissions: Iterable[Permission], *, client_id: str) -> list[
                 (
                     TYPE_ORDER[rtype],
                     1,
-                    f"system/{rtype}.{_LETTERS_OF[mask]}?resource-origin=Device/{own_id}",
+                    f"system/{rtype}.{_LETTERS_OF[mask]}?resource-origin=Device/",
+                    True,
                 )
             )
     for (rtype, devices), mask in granted.items():
@@ -90,7 +128,8 @@ def render_scopes(permissions: Iterable[Permission], *, client_id: str) -> list[
                     TYPE_ORDER[rtype],
                     2,
                     f"system/{rtype}.{_LETTERS_OF[mask]}?resource-origin={_origin(devices)}",
+                    False,
                 )
             )
     scopes.sort()
-    return [scope for *_key, scope in scopes]
+    return [(text, ends_with_own) for _type, _kind, text, ends_with_own in scopes]

@@ -193,10 +193,31 @@ def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, ap
         context = scope_context(instances)
         scopes = [scopes_for_instance(i, context) for i in instances]
     assert sum(1 for s in scopes if s and "resource-origin" in s[0]) == 3
-    # One resolved list of permissions per role and domain, and the same scopes per instance
-    # as when each instance is rendered on its own.
-    assert len(context.resolved) == len({(i.rol_id, i.domein_id) for i in instances}) == 2
+    # One renderer per role and domain (the role has GRANTED applications), and the same
+    # scopes per instance as when each instance is rendered on its own.
+    assert len(context.renderers) == len({(i.rol_id, i.domein_id) for i in instances}) == 2
     assert scopes == [scopes_for_instance(i) for i in instances]
+
+
+def test_a_role_without_granted_applications_renders_the_same_in_every_domain(applicatie):
+    """One renderer for a role without GRANTED permissions, whatever the domain (an
+    application's instance list shows one instance per domain); each instance still gets its
+    own Device in its OWN scopes."""
+    rol = Rol.objects.create(naam="Eigen taken")
+    Rolpermissie.objects.create(rol=rol, resource_type="Task", operatie="read", bereik="OWN")
+    Rolpermissie.objects.create(rol=rol, resource_type="Patient", operatie="read", bereik="ALL")
+    instances = []
+    for _ in range(3):
+        dora = UserFactory()
+        aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[dora]))
+        instances.append(accept_request(request_id=aanvraag.pk, by=dora, rol_id=rol.pk).instantie)
+    context = scope_context(instances)
+    scopes = [scopes_for_instance(i, context) for i in instances]
+    assert list(context.renderers) == [(rol.pk, None)]
+    assert scopes == [
+        ["system/Patient.rs", f"system/Task.rs?resource-origin=Device/{i.client_id}"]
+        for i in instances
+    ]
 
 
 # --- admin ----------------------------------------------------------------------------------

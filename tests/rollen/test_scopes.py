@@ -5,7 +5,7 @@ import random
 import pytest
 
 from rollen.models import ResourceType
-from rollen.scopes import Permission, render_scopes
+from rollen.scopes import Permission, ScopeRenderer, render_scopes
 
 ME = "11111111-1111-1111-1111-111111111111"
 A = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
@@ -146,3 +146,38 @@ def test_every_combination_renders_as_the_rules_say():
             for _ in range(rng.randint(0, 12))
         ]
         assert render_scopes(perms, client_id=ME) == _reference_scopes(perms, client_id=ME)
+
+
+def test_the_renderer_of_a_role_gives_every_instance_what_render_scopes_gives():
+    """ScopeRenderer merges a role's permissions once and adds each instance's own Device: the
+    same lists as render_scopes, also for an instance that is itself one of the GRANTED
+    devices (which must be left out of its GRANTED scopes), for the same random roles."""
+    rng = random.Random(20261129)
+    types = ResourceType.values[:5]
+    others = ["cccccccc-cccc-cccc-cccc-cccccccccccc", "dddddddd-dddd-dddd-dddd-dddddddddddd"]
+    for _ in range(1000):
+        perms = [
+            P(
+                rng.choice(types),
+                rng.choice(["create", "read", "update", "delete"]),
+                rng.choice(["ALL", "OWN", "GRANTED"]),
+                rng.sample([ME, A, B], rng.randint(0, 3)),
+            )
+            for _ in range(rng.randint(0, 12))
+        ]
+        renderer = ScopeRenderer(perms)
+        assert renderer(ME) == _reference_scopes(perms, client_id=ME)
+        for client_id in (A, B, *others):
+            assert renderer(client_id) == render_scopes(perms, client_id=client_id)
+
+
+def test_the_renderer_leaves_an_instance_that_is_granted_itself_out_of_its_granted_scope():
+    renderer = ScopeRenderer([P("Task", "read", "GRANTED", [ME, A]), P("Task", "update", "OWN")])
+    assert renderer(ME) == [
+        f"system/Task.u?resource-origin=Device/{ME}",
+        f"system/Task.rs?resource-origin=Device/{A}",
+    ]
+    assert renderer(B) == [
+        f"system/Task.u?resource-origin=Device/{B}",
+        f"system/Task.rs?resource-origin=Device/{ME},Device/{A}",
+    ]
