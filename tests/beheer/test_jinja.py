@@ -404,9 +404,14 @@ def test_a_variable_the_text_does_not_use_is_left_alone_and_a_missing_one_fails(
         [],
         ["patient/Patient.cruds"],
         ["system/Device.r?resource-origin=Device/1", "<script>&\"'", Markup("<b>veilig</b>"), 7],
+        ["system/Task.rs", "system/Task.u?resource-origin=Device/1"],
+        *[["system/Task.rs", f"a{special}b"] for special in "&<>'\""],
+        [Markup("<i>al veilig</i>"), "system/Task.rs"],
+        ("system/Task.rs" for _ in range(2)),
     ],
 )
 def test_code_lines_gives_what_the_jinja_loop_gave(values):
+    values = list(values)
     env = jinja.environment(loader=None)
     loop = env.from_string(
         "{% for v in values %}<code>{{ v }}</code>{% if not loop.last %}<br>{% endif %}{% endfor %}"
@@ -463,3 +468,17 @@ def _squeezed(html: str) -> str:
 
 # jinja2/domeinen/_fhir_status.html before it became a macro (commit 2e737f1).
 FHIR_STATUS_BEFORE = (Path(__file__).parent / "fhir_status_before.html").read_text()
+
+
+def test_code_lines_joins_plain_scopes_without_escaping_each(monkeypatch):
+    """Scopes have no character that escaping changes: no escape per line."""
+    escaped = []
+    monkeypatch.setattr(jinja, "escape", lambda v: escaped.append(v) or Markup.escape(v))
+    scopes = ["system/Patient.rs", "system/Task.cu?resource-origin=Device/1"]
+    html = jinja.code_lines(scopes)
+    assert html == (
+        "<code>system/Patient.rs</code><br><code>system/Task.cu?resource-origin=Device/1</code>"
+    )
+    assert escaped == []
+    assert jinja.code_lines(["a&b"]) == "<code>a&amp;b</code>"
+    assert escaped == ["a&b"]
