@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.forms.renderers import TemplatesSetting
+from django.middleware.csrf import get_token
 from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoJinja2Template
 from django.template.defaultfilters import date as date_filter
@@ -41,6 +42,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.autoreload import file_changed
 from django.utils.dates import MONTHS
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.timezone import get_current_timezone
 from markupsafe import Markup, escape
 
@@ -337,10 +340,29 @@ def environment(**options) -> jinja2.Environment:
     return env
 
 
+def _csrf_once(request) -> tuple[SimpleLazyObject, SimpleLazyObject]:
+    """`csrf_input` and `csrf_token` of one page: one masked token for all its forms, made
+    when first used, as Django templates get it from the `csrf` context processor. Django's
+    Jinja2 backend masks the secret again for every form (32 random characters from the
+    operating system each time): the logout button, the instance page's two forms."""
+    token = SimpleLazyObject(lambda: get_token(request))
+    field = SimpleLazyObject(
+        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    )
+    return field, token
+
+
 class Template(DjangoJinja2Template):
     def render(self, context=None, request=None):
         if context is None:
             context = {}
+        if request is not None:
+            # What Django's backend does with the request, with one CSRF token per page.
+            context["request"] = request
+            context["csrf_input"], context["csrf_token"] = _csrf_once(request)
+            for context_processor in self.backend.template_context_processors:
+                context.update(context_processor(request))
+            request = None
         page = _page.get()
         if page is not None and _form_field.get() and page.language == translation.get_language():
             html = super().render(context, request)  # a form field inside a page: as that page

@@ -288,3 +288,31 @@ def test_domain_instances_tab_shows_role_and_fhir_state_per_instance(
     page = client_dom.get(reverse("domeinen:instanties", args=[domein.naam])).content.decode()
     assert '<td class="rol">Alleen lezen</td>' in page
     assert "Gesynchroniseerd (versie 3)" in page
+
+
+def test_the_instance_page_has_one_csrf_token_for_its_forms_and_it_is_accepted(
+    domeinbeheerder, domein, instance, other_role
+):
+    """One masked CSRF token per page for the logout button and both forms (as Django
+    templates get it from the csrf context processor), and the role form posts with it."""
+    import re
+
+    from django.test import Client
+
+    browser = login(Client(enforce_csrf_checks=True), domeinbeheerder)
+    page = browser.get(_detail(domein, instance)).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 3  # logout, status, role
+    assert len(set(tokens)) == 1
+    response = browser.post(
+        _role_url(domein, instance),
+        {"rol-rol": other_role.pk, "rol-reden": "Leest alleen", "csrfmiddlewaretoken": tokens[2]},
+    )
+    assert response.status_code == 302
+    instance.refresh_from_db()
+    assert instance.rol == other_role
+    refused = browser.post(
+        _role_url(domein, instance),
+        {"rol-rol": instance.rol_id, "rol-reden": "Zonder token", "csrfmiddlewaretoken": "x" * 64},
+    )
+    assert refused.status_code == 403
