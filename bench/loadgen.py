@@ -11,11 +11,20 @@ the ratio to the floor stays fair, and the absolute numbers are an upper bound.
 Each page is driven on its own, by `clients` threads with one keep-alive requests.Session each,
 until `max_requests` responses or `max_seconds` have passed, whichever comes first, after a
 warm-up that is not measured. Only loopback targets are accepted.
+
+In `rounds` rounds (default 1): every round drives every page in order, with a `rounds`th of
+the requests and of the time, and a page's numbers are computed over its requests of all
+rounds. A page's samples then come from `rounds` moments spread over the run instead of one
+window of a second or two, as the floor's do: on a shared machine a page measured in one
+window compared its one window with the floor's two, and a page's p95 moved by up to 1.6x
+between runs a minute apart (docs/performance.md, section 33). The first round warms up with
+`warmup` requests per client, later rounds with one (new connections).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 import threading
@@ -46,14 +55,28 @@ def _session(page: dict) -> requests.Session:
     return s
 
 
+def _keep_cookies(s: requests.Session, response: requests.Response) -> None:
+    """Cookies the server sets (the CSRF cookie of a page with a form) are sent from then on,
+    as a browser sends them: without it every request was a first visit, for which Django
+    makes a new CSRF secret and sets the cookie again. With an explicit Cookie header requests
+    does not add its jar's cookies by itself."""
+    if not response.cookies or "Cookie" not in s.headers:
+        return
+    cookies = dict(part.split("=", 1) for part in s.headers["Cookie"].split("; "))
+    cookies.update(response.cookies.items())
+    s.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
 def drive(
     base: str, page: dict, *, clients: int, max_requests: int, max_seconds: float, warmup: int
-):
+) -> dict:
+    """One window of a page: the raw samples (see `summarize`)."""
     url = base + page["path"]
     sessions = [_session(page) for _ in range(clients)]
     for s in sessions:
         for _ in range(warmup):
-            s.get(url, allow_redirects=False, timeout=30)
+            r = s.get(url, allow_redirects=False, timeout=30)
+            _keep_cookies(s, r)
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
@@ -89,17 +112,40 @@ def drive(
     wall = time.perf_counter() - started
     for s in sessions:
         s.close()
-    lat = sorted(x * 1000 for x in latencies)
+    return {
+        "latencies": latencies,
+        "queries": queries,
+        "statuses": statuses,
+        "sizes": sizes,
+        "seconds": wall,
+    }
+
+
+def summarize(page: dict, windows: list[dict]) -> dict:
+    """A page's numbers over the samples of all its windows (rounds)."""
+    lat = sorted(x * 1000 for w in windows for x in w["latencies"])
+    queries = [q for w in windows for q in w["queries"]]
+    sizes = [n for w in windows for n in w["sizes"]]
+    statuses: dict[int, int] = {}
+    for w in windows:
+        for code, n in w["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    wall = sum(w["seconds"] for w in windows)
     return {
         "key": page["key"],
         "path": page["path"],
         "n": len(lat),
+        "rounds": len(windows),
         "seconds": round(wall, 3),
         "rps": round(len(lat) / wall, 1) if wall else 0.0,
         "p50_ms": round(percentile(lat, 50), 2),
         "p95_ms": round(percentile(lat, 95), 2),
         "p99_ms": round(percentile(lat, 99), 2),
         "max_ms": round(lat[-1], 2) if lat else None,
+        # The p95 of each round on its own: how much one window can differ from another.
+        "round_p95_ms": [
+            round(percentile(sorted(x * 1000 for x in w["latencies"]), 95), 2) for w in windows
+        ],
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "queries_min": min(queries) if queries else None,
         "queries_max": max(queries) if queries else None,
@@ -108,26 +154,36 @@ def drive(
     }
 
 
+def run_rounds(config: dict) -> list[dict]:
+    rounds = max(1, int(config.get("rounds", 1)))
+    pages = config["pages"]
+    windows: dict[str, list[dict]] = {page["key"]: [] for page in pages}
+    for number in range(rounds):
+        print(f"round {number + 1}/{rounds}", file=sys.stderr)
+        for page in pages:
+            windows[page["key"]].append(
+                drive(
+                    config["base"],
+                    page,
+                    clients=config["clients"],
+                    max_requests=math.ceil(config["max_requests"] / rounds),
+                    max_seconds=config["max_seconds"] / rounds,
+                    warmup=config["warmup"] if number == 0 else 1,
+                )
+            )
+            if number == rounds - 1:
+                summary = summarize(page, windows[page["key"]])
+                print(f"  {page['key']:<28} {summary['p95_ms']:>8} ms p95", file=sys.stderr)
+    return [summarize(page, windows[page["key"]]) for page in pages]
+
+
 def main(path: str) -> None:
     with open(path, encoding="utf-8") as fh:
         config = json.load(fh)
     host = urlsplit(config["base"]).hostname or ""
     if not (host == "localhost" or host.startswith("127.")):
         raise SystemExit(f"refusing a non-loopback target: {config['base']}")
-    results = []
-    for page in config["pages"]:
-        results.append(
-            drive(
-                config["base"],
-                page,
-                clients=config["clients"],
-                max_requests=config["max_requests"],
-                max_seconds=config["max_seconds"],
-                warmup=config["warmup"],
-            )
-        )
-        print(f"  {page['key']:<28} {results[-1]['p95_ms']:>8} ms p95", file=sys.stderr)
-    json.dump(results, sys.stdout)
+    json.dump(run_rounds(config), sys.stdout)
 
 
 if __name__ == "__main__":
