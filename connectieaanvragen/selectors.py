@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from beheer.query_util import own_columns_and
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
-from domeinen.selectors import of_users_domains_or_applications
+from domeinen.selectors import DOMAIN_COLUMNS, of_users_domains_or_applications
 
 # The columns the request lists show (jinja2/connectieaanvragen/domain_requests.html and
 # application_requests.html); nothing else is loaded. A list that starts showing another field
@@ -32,6 +32,7 @@ APPLICATION_LIST_FIELDS = (
 # page shows (no password hashes, no contact data). A template that starts showing another
 # related field must add it here; tests/test_query_counts.py lists the tables it reads.
 REVIEW_RELATED_FIELDS = (
+    *DOMAIN_COLUMNS,
     "applicatie__naam",
     "applicatie__leverancier",
     "applicatie__soort",
@@ -46,7 +47,8 @@ REVIEW_RELATED_FIELDS = (
 
 
 def requests_for_review() -> QuerySet[Connectieaanvraag]:
-    """Requests as the review page loads one (filter on domain and pk)."""
+    """Requests as the review page loads one, with its domain (`in_users_domain`, then filter
+    on pk)."""
     return own_columns_and(Connectieaanvraag.objects.all(), *REVIEW_RELATED_FIELDS)
 
 

@@ -31,13 +31,15 @@ from connectieaanvragen.services import (
     record_jwks_check,
     refuse_request,
 )
-from domeinen.selectors import domains_for_user
+from domeinen.selectors import domains_for_user, in_users_domain
 
 
 def _domain_request(request, naam, pk):
-    domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
-    aanvraag = get_object_or_404(requests_for_review(), domein=domein, pk=pk)
-    return domein, aanvraag
+    """The request and its domain in one statement, if the user administers that domain."""
+    aanvraag = get_object_or_404(
+        in_users_domain(requests_for_review(), user=request.user, naam=naam), pk=pk
+    )
+    return aanvraag.domein, aanvraag
 
 
 @login_required

@@ -56,6 +56,14 @@ def domains_with_counts_for_user(*, user) -> QuerySet[Domein]:
     return domains_for_user(user=user).annotate(**_domain_counts())
 
 
+def in_users_domain(queryset: QuerySet, *, user, naam: str) -> QuerySet:
+    """Rows of `queryset` (a model with a `domein` relation) in the domain called `naam`, and
+    only if `user` administers it (`domains_for_user`; support: every domain). A detail page
+    selects its domain's columns with the row (`DOMAIN_COLUMNS`) and reads both in one
+    statement, with the same authorization as looking the domain up first."""
+    return queryset.filter(domein__in=domains_for_user(user=user), domein__naam=naam)
+
+
 def user_administers_domain(*, user, domein_id: int) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
@@ -273,7 +281,11 @@ def scopes_for_instance(
 # column of the instance; of the application, the role and the request only what the page
 # shows. A template that starts showing another related field must add it here;
 # tests/test_query_counts.py lists the tables the page reads.
+# Every column of the domain, joined to a detail page's row (`in_users_domain`).
+DOMAIN_COLUMNS = tuple(f"domein__{f.attname}" for f in Domein._meta.concrete_fields)
+
 INSTANCE_DETAIL_RELATED_FIELDS = (
+    *DOMAIN_COLUMNS,
     "applicatie__naam",
     "applicatie__leverancier",
     "rol__naam",
@@ -283,7 +295,8 @@ INSTANCE_DETAIL_RELATED_FIELDS = (
 
 
 def instances_for_detail() -> QuerySet[Applicatieinstantie]:
-    """Instances as the instance page loads one (filter on domain and client_id)."""
+    """Instances as the instance page loads one, with its domain (`in_users_domain`, then
+    filter on client_id)."""
     return own_columns_and(Applicatieinstantie.objects.all(), *INSTANCE_DETAIL_RELATED_FIELDS)
 
 

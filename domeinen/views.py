@@ -23,6 +23,7 @@ from domeinen.models import InstantieStatus
 from domeinen.selectors import (
     domains_for_user,
     domains_with_counts_for_user,
+    in_users_domain,
     instance_history,
     instances_for_application,
     instances_for_detail,
@@ -85,9 +86,10 @@ def domain_instances(request, naam):
 
 
 def _domain_instance(request, naam, client_id):
-    domein = get_domain_for_user(request, naam)
-    instance = get_object_or_404(instances_for_detail(), domein=domein, client_id=client_id)
-    return domein, instance
+    """The instance and its domain in one statement, if the user administers that domain."""
+    instances = in_users_domain(instances_for_detail(), user=request.user, naam=naam)
+    instance = get_object_or_404(instances, client_id=client_id)
+    return instance.domein, instance
 
 
 def _render_instance(request, domein, instance, *, form=None, role_form=None):

@@ -142,3 +142,37 @@ def test_the_shared_count_expressions_are_built_once_and_never_changed(
     assert selectors._domain_counts() is shared  # built once
     assert sql_of(shared) == before  # not changed by the querysets that used it
     assert sql_of(selectors._domain_counts.__wrapped__()) == before  # what building anew gives
+
+
+def test_a_row_in_the_users_domain_comes_with_its_domain_and_nobody_else_gets_it(support_user):
+    """in_users_domain: the row only through the name of its own domain, only for a beheerder
+    of that domain (or support), and with the domain's row loaded."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from connectieaanvragen.models import Connectieaanvraag
+    from connectieaanvragen.selectors import requests_for_review
+    from domeinen.selectors import in_users_domain, instances_for_detail
+
+    ann, bob = UserFactory(), UserFactory()
+    a, b = DomeinFactory(beheerders=[ann]), DomeinFactory(beheerders=[bob])
+    app = ApplicatieFactory(beheerders=[UserFactory()])
+    instance = make_instance(applicatie=app, domein=a)
+    aanvraag = Connectieaanvraag.objects.get(instantie=instance)
+
+    def found(user, naam):
+        instances = in_users_domain(instances_for_detail(), user=user, naam=naam)
+        requests = in_users_domain(requests_for_review(), user=user, naam=naam)
+        return (
+            list(instances.filter(client_id=instance.client_id)),
+            list(requests.filter(pk=aanvraag.pk)),
+        )
+
+    for user in (ann, support_user):
+        rows, reqs = found(user, a.naam)
+        assert rows == [instance] and reqs == [aanvraag]
+        assert rows[0].domein == a and reqs[0].domein == a
+        assert rows[0].domein.zorgaanbieder == a.zorgaanbieder  # the whole domain row
+        assert found(user, b.naam) == ([], [])  # not through another domain's name
+    assert found(bob, a.naam) == ([], [])
+    assert found(bob, b.naam) == ([], [])
+    assert found(AnonymousUser(), a.naam) == ([], [])
