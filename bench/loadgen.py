@@ -18,7 +18,9 @@ rounds. A page's samples then come from `rounds` moments spread over the run ins
 window of a second or two, as the floor's do: on a shared machine a page measured in one
 window compared its one window with the floor's two, and a page's p95 moved by up to 1.6x
 between runs a minute apart (docs/performance.md, section 33). The first round warms up with
-`warmup` requests per client, later rounds with one (new connections).
+`warmup` requests per client, later rounds with one (new connections). Before the first
+round, `server_warmup` requests of every page (unmeasured) get the server's workers past
+their start: the floor, measured first, once met workers that were still loading.
 """
 
 from __future__ import annotations
@@ -158,6 +160,20 @@ def run_rounds(config: dict) -> list[dict]:
     rounds = max(1, int(config.get("rounds", 1)))
     pages = config["pages"]
     windows: dict[str, list[dict]] = {page["key"]: [] for page in pages}
+    if config.get("server_warmup"):
+        # Not measured: every page a few times, so that each worker has loaded what it
+        # loads lazily and frozen its heap (gunicorn.conf.py, after its first requests)
+        # before the first page (the floor) is measured.
+        print(f"server warm-up: {config['server_warmup']} requests per page", file=sys.stderr)
+        for page in pages:
+            drive(
+                config["base"],
+                page,
+                clients=config["clients"],
+                max_requests=config["server_warmup"],
+                max_seconds=2.0,
+                warmup=0,
+            )
     for number in range(rounds):
         print(f"round {number + 1}/{rounds}", file=sys.stderr)
         for page in pages:
