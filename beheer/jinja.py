@@ -357,7 +357,9 @@ class Template(DjangoJinja2Template):
         if context is None:
             context = {}
         if request is not None:
-            # What Django's backend does with the request, with one CSRF token per page.
+            # What Django's backend (django.template.backends.jinja2.Template.render) does
+            # with the request, with one CSRF token per page; tests/beheer/test_jinja.py
+            # compares the context with the one Django's backend gives.
             context["request"] = request
             context["csrf_input"], context["csrf_token"] = _csrf_once(request)
             for context_processor in self.backend.template_context_processors:

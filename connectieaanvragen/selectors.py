@@ -28,9 +28,10 @@ APPLICATION_LIST_FIELDS = (
 
 
 # The review page (jinja2/connectieaanvragen/review.html) and its accept/refuse/recheck views:
-# every column of the request; of the application, the people and the instance only what the
-# page shows (no password hashes, no contact data). A template that starts showing another
-# related field must add it here; tests/test_query_counts.py lists the tables it reads.
+# every column of the request and of its domain; of the application, the people and the
+# instance only what the page shows (no password hashes, no application contact data). A
+# template that starts showing another related field must add it here;
+# tests/test_query_counts.py lists the tables it reads.
 REVIEW_RELATED_FIELDS = (
     *DOMAIN_COLUMNS,
     "applicatie__naam",

@@ -277,13 +277,13 @@ def scopes_for_instance(
     return renderer(instance.client_id)
 
 
-# The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every
-# column of the instance; of the application, the role and the request only what the page
-# shows. A template that starts showing another related field must add it here;
-# tests/test_query_counts.py lists the tables the page reads.
 # Every column of the domain, joined to a detail page's row (`in_users_domain`).
 DOMAIN_COLUMNS = tuple(f"domein__{f.attname}" for f in Domein._meta.concrete_fields)
 
+# The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every
+# column of the instance and of its domain; of the application, the role and the request only
+# what the page shows. A template that starts showing another related field must add it here;
+# tests/test_query_counts.py lists the tables the page reads.
 INSTANCE_DETAIL_RELATED_FIELDS = (
     *DOMAIN_COLUMNS,
     "applicatie__naam",

@@ -72,8 +72,16 @@ class ScopeRenderer:
     __slots__ = ("_granted_ids", "_parts", "_permissions")
 
     def __init__(self, permissions: Iterable[Permission]):
-        self._permissions = list(permissions)
-        self._granted_ids = {str(c) for p in self._permissions for c in p.granted_client_ids}
+        self._permissions = [
+            Permission(resource_type, operatie, bereik, tuple(granted))
+            for resource_type, operatie, bereik, granted in permissions
+        ]
+        self._granted_ids = {
+            str(c)
+            for p in self._permissions
+            if p.bereik == Bereik.GRANTED
+            for c in p.granted_client_ids
+        }
         self._parts = _scope_parts(self._permissions, None)
 
     def __call__(self, client_id: str) -> list[str]:

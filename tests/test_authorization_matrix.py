@@ -208,6 +208,27 @@ CASES += [
         data={},
         state=_request("rXB"),
     ),
+    Case(
+        "status B via A",
+        lambda w: f"/domeinen/domein-a/applicatieinstanties/{w['iYB'].client_id}/",
+        "niemand",
+        data={"status": "in_onderhoud", "reden": "onderhoud"},
+        state=_instance("iYB"),
+    ),
+    Case(
+        "weigeren B via A",
+        lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/weigeren/",
+        "niemand",
+        data={"reden": "nee"},
+        state=_request("rXB"),
+    ),
+    Case(
+        "sleutels B via A",
+        lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/sleutels-controleren/",
+        "niemand",
+        data={},
+        state=_request("rXB"),
+    ),
 ]
 for a in ("X", "Y"):
     CASES += [

@@ -407,17 +407,17 @@ def test_a_variable_the_text_does_not_use_is_left_alone_and_a_missing_one_fails(
         ["system/Task.rs", "system/Task.u?resource-origin=Device/1"],
         *[["system/Task.rs", f"a{special}b"] for special in "&<>'\""],
         [Markup("<i>al veilig</i>"), "system/Task.rs"],
-        ("system/Task.rs" for _ in range(2)),
+        lambda: ("system/Task.rs" for _ in range(2)),  # a generator, made per run
     ],
 )
 def test_code_lines_gives_what_the_jinja_loop_gave(values):
-    values = list(values)
+    make = values if callable(values) else lambda: values
     env = jinja.environment(loader=None)
     loop = env.from_string(
         "{% for v in values %}<code>{{ v }}</code>{% if not loop.last %}<br>{% endif %}{% endfor %}"
     )
-    assert env.from_string("{{ values|code_lines }}").render(values=values) == loop.render(
-        values=values
+    assert env.from_string("{{ values|code_lines }}").render(values=make()) == loop.render(
+        values=list(make())
     )
 
 
@@ -482,3 +482,35 @@ def test_code_lines_joins_plain_scopes_without_escaping_each(monkeypatch):
     assert escaped == []
     assert jinja.code_lines(["a&b"]) == "<code>a&amp;b</code>"
     assert escaped == ["a&b"]
+
+
+def test_a_page_gets_the_context_djangos_jinja2_backend_gives(monkeypatch, rf, db):
+    """beheer.jinja.Template builds the request's part of the context itself (one CSRF token
+    per page): the same keys as Django's own Jinja2 backend, the same values for everything
+    but the CSRF pair, and a CSRF pair that gives one valid token however often it is used."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.template.backends.jinja2 import Template as DjangoTemplate
+
+    backend = engines["jinja"]
+    template = backend.get_template("base.html")
+    seen = []
+    monkeypatch.setattr(
+        type(template.template), "render", lambda self, context: seen.append(context) or ""
+    )
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    DjangoTemplate(template.template, backend).render({}, request)
+    template.render({}, request)
+    django_ctx, ours = seen
+    assert set(ours) == set(django_ctx)
+    for key in set(ours) - {"csrf_input", "csrf_token", "messages", "perms"}:
+        assert ours[key] == django_ctx[key], key
+    tokens = {str(ours["csrf_token"]) for _ in range(3)}
+    assert len(tokens) == 1
+    (token,) = tokens
+    assert str(ours["csrf_input"]).count(token) == 1
+    secret = request.META["CSRF_COOKIE"]
+    assert _unmask_cipher_token(token) == secret
+    assert _unmask_cipher_token(str(django_ctx["csrf_token"])) == secret

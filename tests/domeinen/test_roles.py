@@ -250,3 +250,49 @@ def test_support_chooses_the_role_when_accepting_in_the_admin(
     assert client.post(url, {"rol": epd.pk}).status_code == 302
     aanvraag.refresh_from_db()
     assert aanvraag.instantie.rol == epd
+
+
+def test_a_role_granted_nothing_in_its_granted_permission_is_shared_and_renders_no_such_scope(
+    applicatie,
+):
+    """A GRANTED permission without applications names no Device anywhere: no scope, and the
+    role's renderer is shared across domains like a role without GRANTED permissions."""
+    rol = Rol.objects.create(naam="Leeg verleend")
+    Rolpermissie.objects.create(rol=rol, resource_type="Task", operatie="read", bereik="GRANTED")
+    Rolpermissie.objects.create(rol=rol, resource_type="Patient", operatie="read", bereik="ALL")
+    instances = []
+    for _ in range(2):
+        dora = UserFactory()
+        aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[dora]))
+        instances.append(accept_request(request_id=aanvraag.pk, by=dora, rol_id=rol.pk).instantie)
+    context = scope_context(instances)
+    assert [scopes_for_instance(i, context) for i in instances] == [["system/Patient.rs"]] * 2
+    assert list(context.renderers) == [(rol.pk, None)]
+
+
+def test_an_instance_granted_its_own_application_is_left_out_of_its_granted_scope(domein):
+    """The role grants access to the resources of application X. X's own instance is not
+    listed as a resource-origin of its own GRANTED scope (it has OWN for that); another
+    instance of the role in the same domain lists X's Device."""
+    x = ApplicatieFactory(beheerders=[UserFactory()])
+    y = ApplicatieFactory(beheerders=[UserFactory()])
+    rol = Rol.objects.create(naam="Meekijker van X")
+    perm = Rolpermissie.objects.create(
+        rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
+    )
+    perm.toegestane_applicaties.add(x)
+    dora = domein.beheerders.first()
+    own, other = (
+        accept_request(
+            request_id=make_request(applicatie=app, domein=domein).pk, by=dora, rol_id=rol.pk
+        ).instantie
+        for app in (x, y)
+    )
+    context = scope_context([own, other])
+    assert scopes_for_instance(own, context) == []
+    assert scopes_for_instance(other, context) == [
+        f"system/Task.rs?resource-origin=Device/{own.client_id}"
+    ]
+    assert scopes_for_instance(own) == [] and scopes_for_instance(other) == [
+        f"system/Task.rs?resource-origin=Device/{own.client_id}"
+    ]

@@ -1,6 +1,7 @@
 """SMART scope rendering: one pure function, no database."""
 
 import random
+import uuid
 
 import pytest
 
@@ -130,13 +131,12 @@ def _reference_scopes(permissions, *, client_id):
     return [scope for *_key, scope in sorted(scopes)]
 
 
-def test_every_combination_renders_as_the_rules_say():
-    """Random roles (types, operations, scopes, granted devices incl. the instance itself)
-    against the rules written out with sets."""
+def _random_roles(count: int):
+    """`count` random roles: types, operations, scopes, granted devices incl. the instance ME."""
     rng = random.Random(20261129)
     types = ResourceType.values[:5]
-    for _ in range(2000):
-        perms = [
+    for _ in range(count):
+        yield [
             P(
                 rng.choice(types),
                 rng.choice(["create", "read", "update", "delete"]),
@@ -145,6 +145,11 @@ def test_every_combination_renders_as_the_rules_say():
             )
             for _ in range(rng.randint(0, 12))
         ]
+
+
+def test_every_combination_renders_as_the_rules_say():
+    """Random roles against the rules written out with sets."""
+    for perms in _random_roles(2000):
         assert render_scopes(perms, client_id=ME) == _reference_scopes(perms, client_id=ME)
 
 
@@ -152,23 +157,14 @@ def test_the_renderer_of_a_role_gives_every_instance_what_render_scopes_gives():
     """ScopeRenderer merges a role's permissions once and adds each instance's own Device: the
     same lists as render_scopes, also for an instance that is itself one of the GRANTED
     devices (which must be left out of its GRANTED scopes), for the same random roles."""
-    rng = random.Random(20261129)
-    types = ResourceType.values[:5]
     others = ["cccccccc-cccc-cccc-cccc-cccccccccccc", "dddddddd-dddd-dddd-dddd-dddddddddddd"]
-    for _ in range(1000):
-        perms = [
-            P(
-                rng.choice(types),
-                rng.choice(["create", "read", "update", "delete"]),
-                rng.choice(["ALL", "OWN", "GRANTED"]),
-                rng.sample([ME, A, B], rng.randint(0, 3)),
-            )
-            for _ in range(rng.randint(0, 12))
-        ]
+    for perms in _random_roles(1000):
         renderer = ScopeRenderer(perms)
         assert renderer(ME) == _reference_scopes(perms, client_id=ME)
         for client_id in (A, B, *others):
             assert renderer(client_id) == render_scopes(perms, client_id=client_id)
+        # A client_id as the model gives it (a UUID), also when it is one of the GRANTED.
+        assert renderer(uuid.UUID(A)) == render_scopes(perms, client_id=A)
 
 
 def test_the_renderer_leaves_an_instance_that_is_granted_itself_out_of_its_granted_scope():
