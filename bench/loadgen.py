@@ -26,7 +26,6 @@ their start: the floor, measured first, once met workers that were still loading
 from __future__ import annotations
 
 import json
-import math
 import statistics
 import sys
 import threading
@@ -58,9 +57,9 @@ def _session(page: dict) -> requests.Session:
 
 
 def _keep_cookies(s: requests.Session, response: requests.Response) -> None:
-    """Cookies the server sets (the CSRF cookie of a page with a form) are sent from then on,
-    as a browser sends them: without it every request was a first visit, for which Django
-    makes a new CSRF secret and sets the cookie again. With an explicit Cookie header requests
+    """Cookies the server sets during a client's warm-up (the CSRF cookie of a page with a
+    form) are sent from then on, as a browser sends them: without it every request was a first
+    visit, for which Django makes a new CSRF secret. With an explicit Cookie header requests
     does not add its jar's cookies by itself."""
     if not response.cookies or "Cookie" not in s.headers:
         return
@@ -171,7 +170,7 @@ def run_rounds(config: dict) -> list[dict]:
                 page,
                 clients=config["clients"],
                 max_requests=config["server_warmup"],
-                max_seconds=2.0,
+                max_seconds=config["max_seconds"],
                 warmup=0,
             )
     for number in range(rounds):
@@ -182,7 +181,9 @@ def run_rounds(config: dict) -> list[dict]:
                     config["base"],
                     page,
                     clients=config["clients"],
-                    max_requests=math.ceil(config["max_requests"] / rounds),
+                    # max_requests split over the rounds (the first ones take the rest)
+                    max_requests=config["max_requests"] // rounds
+                    + (number < config["max_requests"] % rounds),
                     max_seconds=config["max_seconds"] / rounds,
                     warmup=config["warmup"] if number == 0 else 1,
                 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import secrets
@@ -762,16 +763,17 @@ def write_report(
         "database (SSD; README), `KT_BENCH=1` (query counter and floor view).",
         f"- Load: a separate process (`bench/loadgen.py`), {args.clients} concurrent keep-alive "
         f"clients per page, at most {args.max_requests} requests or {args.max_seconds} s per page "
-        f"in {args.rounds} rounds (each round drives every page in turn with a {args.rounds}th of "
+        f"in {args.rounds} rounds (each round drives every page in turn with 1/{args.rounds} of "
         "them; a page's numbers are over all its rounds, so its samples come from moments spread "
         f"over the run, as the floor's do), after {args.warmup} warm-up requests per client in "
-        f"the first round and one in later rounds; before the first round {args.server_warmup} "
+        f"the first round and one in later rounds; before the first round {server['warmup']} "
         "unmeasured requests of every page warm the server's workers up. Latency is measured "
         "in the client.",
         "- Users: sessions created directly in the database (no login form) for the first "
         "domeinbeheerder of the largest domain, the first applicatiebeheerder of the most "
         "connected application, and a support user.",
-        f"- Floor: p95 of `/bench/floor/` = {floor:.1f} ms (mean of the first and last run).",
+        f"- Floor: p95 of `/bench/floor/` = {floor:.1f} ms (mean of the first and the last "
+        "floor page, each over all its rounds).",
         "",
         "## Pages",
         "",
@@ -832,8 +834,13 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=8.0)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
-    # Enough to get each of the workers past GUNICORN_GC_FREEZE_AFTER (100) requests.
-    parser.add_argument("--server-warmup", type=int, default=40)
+    parser.add_argument(
+        "--server-warmup",
+        type=int,
+        default=None,
+        help="unmeasured requests per page before the first round (default: enough for every "
+        "worker to pass GUNICORN_GC_FREEZE_AFTER requests)",
+    )
     # The defaults of gunicorn.conf.py: 2 x cores + 1 processes of one thread each.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1)
@@ -883,6 +890,12 @@ def main() -> int:
         if not only or p.key in only or p.kind == "floor"
     ]
 
+    # Unmeasured requests per page before the first round: enough for every worker to pass
+    # GUNICORN_GC_FREEZE_AFTER requests (gunicorn.conf.py), with a margin for an uneven spread.
+    freeze_after = int(env.get("GUNICORN_GC_FREEZE_AFTER") or 100)
+    server_warmup = args.server_warmup
+    if server_warmup is None:
+        server_warmup = max(10, math.ceil(1.5 * args.workers * freeze_after / len(pages)))
     port = free_port()
     server = start_server(env, port, args.workers, args.threads)
     try:
@@ -893,7 +906,7 @@ def main() -> int:
             "max_seconds": args.max_seconds,
             "warmup": args.warmup,
             "rounds": args.rounds,
-            "server_warmup": args.server_warmup,
+            "server_warmup": server_warmup,
             "pages": pages,
         }
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
@@ -930,7 +943,7 @@ def main() -> int:
         results=results,
         explains=explains,
         scenarios=scenarios,
-        server={"workers": args.workers, "threads": args.threads},
+        server={"workers": args.workers, "threads": args.threads, "warmup": server_warmup},
     )
     print(f"written: {args.out}")
     if failures:

@@ -90,3 +90,9 @@ def test_only_loopback_targets(tmp_path):
     config.write_text('{"base": "http://example.org", "pages": []}')
     with pytest.raises(SystemExit, match="non-loopback"):
         loadgen.main(str(config))
+
+
+def test_requests_that_do_not_divide_over_the_rounds_stay_within_the_maximum(server):
+    base, _seen = server
+    results = loadgen.run_rounds(_config(base, rounds=5))  # 12 requests: 3, 3, 2, 2, 2
+    assert [r["n"] for r in results] == [12, 12]
