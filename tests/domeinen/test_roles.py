@@ -155,16 +155,22 @@ def test_role_of_a_closed_instance_cannot_change(applicatie, domein, domeinbehee
 # --- scopes from the database ---------------------------------------------------------------
 
 
+def _role_granting(naam, applicatie):
+    """A role that may read the Tasks of `applicatie` (GRANTED)."""
+    rol = Rol.objects.create(naam=naam)
+    perm = Rolpermissie.objects.create(
+        rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
+    )
+    perm.toegestane_applicaties.add(applicatie)
+    return rol
+
+
 def test_granted_resolves_to_devices_of_the_granted_application_in_the_same_domain_only():
     dora = UserFactory()
     domein, elders = DomeinFactory(beheerders=[dora]), DomeinFactory(beheerders=[UserFactory()])
     reader = ApplicatieFactory(beheerders=[UserFactory()])
     source = ApplicatieFactory(beheerders=[UserFactory()])
-    rol = Rol.objects.create(naam="Meekijker")
-    perm = Rolpermissie.objects.create(
-        rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
-    )
-    perm.toegestane_applicaties.add(source)
+    rol = _role_granting("Meekijker", source)
     source_here = make_instance(applicatie=source, domein=domein)
     source_elsewhere = make_instance(applicatie=source, domein=elders)
     aanvraag = make_request(applicatie=reader, domein=domein)
@@ -199,6 +205,16 @@ def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, ap
     assert scopes == [scopes_for_instance(i) for i in instances]
 
 
+def _instances_in_new_domains(applicatie, rol, n):
+    """n instances of the application with this role, each accepted in a new domain."""
+    instances = []
+    for _ in range(n):
+        dora = UserFactory()
+        aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[dora]))
+        instances.append(accept_request(request_id=aanvraag.pk, by=dora, rol_id=rol.pk).instantie)
+    return instances
+
+
 def test_a_role_without_granted_applications_renders_the_same_in_every_domain(applicatie):
     """One renderer for a role without GRANTED permissions, whatever the domain (an
     application's instance list shows one instance per domain); each instance still gets its
@@ -206,11 +222,7 @@ def test_a_role_without_granted_applications_renders_the_same_in_every_domain(ap
     rol = Rol.objects.create(naam="Eigen taken")
     Rolpermissie.objects.create(rol=rol, resource_type="Task", operatie="read", bereik="OWN")
     Rolpermissie.objects.create(rol=rol, resource_type="Patient", operatie="read", bereik="ALL")
-    instances = []
-    for _ in range(3):
-        dora = UserFactory()
-        aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[dora]))
-        instances.append(accept_request(request_id=aanvraag.pk, by=dora, rol_id=rol.pk).instantie)
+    instances = _instances_in_new_domains(applicatie, rol, 3)
     context = scope_context(instances)
     scopes = [scopes_for_instance(i, context) for i in instances]
     assert list(context.renderers) == [(rol.pk, None)]
@@ -260,11 +272,7 @@ def test_a_role_granted_nothing_in_its_granted_permission_is_shared_and_renders_
     rol = Rol.objects.create(naam="Leeg verleend")
     Rolpermissie.objects.create(rol=rol, resource_type="Task", operatie="read", bereik="GRANTED")
     Rolpermissie.objects.create(rol=rol, resource_type="Patient", operatie="read", bereik="ALL")
-    instances = []
-    for _ in range(2):
-        dora = UserFactory()
-        aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[dora]))
-        instances.append(accept_request(request_id=aanvraag.pk, by=dora, rol_id=rol.pk).instantie)
+    instances = _instances_in_new_domains(applicatie, rol, 2)
     context = scope_context(instances)
     assert [scopes_for_instance(i, context) for i in instances] == [["system/Patient.rs"]] * 2
     assert list(context.renderers) == [(rol.pk, None)]
@@ -276,11 +284,7 @@ def test_an_instance_granted_its_own_application_is_left_out_of_its_granted_scop
     instance of the role in the same domain lists X's Device."""
     x = ApplicatieFactory(beheerders=[UserFactory()])
     y = ApplicatieFactory(beheerders=[UserFactory()])
-    rol = Rol.objects.create(naam="Meekijker van X")
-    perm = Rolpermissie.objects.create(
-        rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
-    )
-    perm.toegestane_applicaties.add(x)
+    rol = _role_granting("Meekijker van X", x)
     dora = domein.beheerders.first()
     own, other = (
         accept_request(
