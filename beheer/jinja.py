@@ -365,14 +365,14 @@ class Template(DjangoJinja2Template):
             context["csrf_input"], context["csrf_token"] = _csrf_once(request)
             for context_processor in self.backend.template_context_processors:
                 context.update(context_processor(request))
-            request = None
+        # Django's render gets no request: the context has what it would add.
         page = _page.get()
         if page is not None and _form_field.get() and page.language == translation.get_language():
-            html = super().render(context, request)  # a form field inside a page: as that page
+            html = super().render(context)  # a form field inside a page: as that page
         else:
             token = _page.set(_Page(get_current_timezone(), translation.get_language()))
             try:
-                html = super().render(context, request)
+                html = super().render(context)
             finally:
                 _page.reset(token)
         if template_rendered.receivers:  # the test client listening; nobody in production
