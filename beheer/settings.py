@@ -53,6 +53,8 @@ KT_FHIR_TOKEN_SCOPE = env_str("KT_FHIR_TOKEN_SCOPE", "system/Device.cruds")
 # Push a Device right after the deciding transaction commits (off: leave it pending for
 # `manage.py fhir_sync` / the outbox worker).
 KT_FHIR_PUSH_AFTER_COMMIT = env_bool("KT_FHIR_PUSH_AFTER_COMMIT", True)
+# The portal's identity as the source of the Devices it writes (Device.meta.source, a URI).
+KT_FHIR_META_SOURCE = env_str("KT_FHIR_META_SOURCE", "") or KT_BASE_URL
 # The portal's private signing key (PEM), inline or as a file path. Secrets: environment only.
 KT_PORTAL_PRIVATE_KEY = env_str("KT_PORTAL_PRIVATE_KEY", "")
 KT_PORTAL_PRIVATE_KEY_FILE = env_str("KT_PORTAL_PRIVATE_KEY_FILE", "")

@@ -26,6 +26,13 @@ class FhirAuth(models.TextChoices):
     GEEN = AUTH_NONE, _("Geen (alleen voor lokale testservers)")
 
 
+class DeviceCreation(models.TextChoices):
+    """How the portal creates a KT2Device on the domain's FHIR server (see docs/fhir.md)."""
+
+    CLIENT_ID = "client_id", _("Het portaal kiest het id: PUT Device/<client-Id>")
+    SERVER = "server", _("De FHIR-server kiest het id: POST Device met If-None-Exist")
+
+
 token_env_validator = RegexValidator(
     TOKEN_ENV_RE.pattern,
     _(
@@ -48,7 +55,15 @@ class Domein(ContactFields):
     omschrijving = models.TextField(_("omschrijving"), blank=True)
     zorgaanbieder = models.CharField(_("zorgaanbieder"), max_length=200)
     fhir_base_url = models.URLField(_("FHIR base URL"), max_length=500)
-    token_endpoint = models.URLField(_("token endpoint"), max_length=500)
+    token_endpoint = models.URLField(
+        _("token endpoint"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Leeg: het portaal leest het token endpoint uit "
+            "<FHIR base URL>/.well-known/smart-configuration."
+        ),
+    )
     fhir_auth = models.CharField(
         _("authenticatie bij de FHIR-server"),
         max_length=10,
@@ -73,6 +88,16 @@ class Domein(ContactFields):
             "Alleen bij een vast bearer-token: de náám van de omgevingsvariabele (bijvoorbeeld "
             "KT_FHIR_TOKEN_GGZ_NOORD) waarin het token staat. Het token zelf staat nooit in "
             "de database."
+        ),
+    )
+    fhir_device_creation = models.CharField(
+        _("aanmaken van Devices"),
+        max_length=10,
+        choices=DeviceCreation.choices,
+        default=DeviceCreation.CLIENT_ID,
+        help_text=_(
+            "Een FHIR-server die geen door de client gekozen id's toestaat (zoals de "
+            "Koppeltaal-referentieserver) vraagt om 'De FHIR-server kiest het id'."
         ),
     )
     beheerders = models.ManyToManyField(
@@ -124,7 +149,10 @@ class FhirStatus(models.TextChoices):
 
 
 class Applicatieinstantie(models.Model):
-    """An Applicatie admitted to a Domein, with its own client_id (= the Device's logical id).
+    """An Applicatie admitted to a Domein, with its own client_id and its KT2Device.
+
+    The Device's logical id is `client_id` when the domain lets the portal choose it, and the
+    id the FHIR server assigned otherwise (`device_id`; see docs/fhir.md).
 
     Born only by accepting a Connectieaanvraag; the request points here
     (`connectieaanvraag`), so this app does not depend on the requests app.
@@ -156,6 +184,12 @@ class Applicatieinstantie(models.Model):
         max_length=20,
         choices=FhirStatus.choices,
         default=FhirStatus.ONBEKEND,
+    )
+    device_id = models.CharField(
+        _("Device-id"),
+        max_length=64,
+        blank=True,
+        help_text=_("Het logische id van het Device op de FHIR-server van het domein."),
     )
     fhir_version = models.CharField(_("Device-versie"), max_length=64, blank=True)
     fhir_error = models.TextField(_("laatste FHIR-fout"), blank=True)
@@ -206,6 +240,17 @@ class Applicatieinstantie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicatie} in {self.domein} ({self.client_id})"
+
+    @property
+    def device_logical_id(self) -> str:
+        """The id that names this instance's Device (scopes, registry, pages): the stored
+        Device id; before the Device exists, the client_id (the id it gets when the portal
+        chooses it; see docs/fhir.md for a server that assigns it)."""
+        return self.device_id or str(self.client_id)
+
+    @property
+    def device_reference(self) -> str:
+        return f"Device/{self.device_logical_id}"
 
     @property
     def is_closed(self) -> bool:

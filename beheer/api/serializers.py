@@ -77,7 +77,7 @@ class _ScopesMixin:
         return scopes_for_instance(obj, self.context.get("scope_context"))
 
     def get_device(self, obj) -> str:
-        return f"Device/{obj.client_id}"
+        return obj.device_reference
 
 
 class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
