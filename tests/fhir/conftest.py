@@ -37,6 +37,15 @@ def own_fhir_server(request, tmp_path):
     _fronts.remove(server)
 
 
+@pytest.fixture
+def strict_fhir_server(tmp_path):
+    """Only the strict behaviour (the Koppeltaal reference server's rules), for this test."""
+    server = _front(tmp_path / "strict", "strict")
+    yield server
+    server.stop()
+    _fronts.remove(server)
+
+
 @pytest.fixture(autouse=True)
 def _every_stored_device_conforms_to_kt2device():
     """Every Device the portal had a server store during the test validates against the
