@@ -185,3 +185,36 @@ def test_domain_admin_saves_a_bearer_domain_with_a_variable_name(support_client)
     )
     assert response.status_code == 302
     assert Domein.objects.get(naam="ggz-test").fhir_auth_token_env == "KT_FHIR_TOKEN_GGZ_TEST"
+
+
+def test_change_page_shows_the_device_id_and_the_servers_diagnostics(
+    support_client, fhir_domein, fhir_admin
+):
+    instance = _accept(fhir_domein, fhir_admin)
+    Applicatieinstantie.objects.filter(pk=instance.pk).update(
+        device_id="1052",
+        fhir_status="mislukt",
+        fhir_error="PUT Device/1052 mislukt: HTTP 412 — error: If-Match header is required",
+    )
+    url = reverse("admin:domeinen_applicatieinstantie_change", args=[instance.pk])
+    content = support_client.get(url).content.decode()
+    assert "1052" in content
+    assert "If-Match header is required" in content
+
+
+def test_domain_admin_saves_the_device_creation_mode_and_no_token_endpoint(support_client):
+    response = support_client.post(
+        reverse("admin:domeinen_domein_add"),
+        {
+            "naam": "ggz-test",
+            "zorgaanbieder": "GGZ Test",
+            "fhir_base_url": "https://fhir.test.invalid/api/v1/ggz-test/fhir/r4/",
+            "token_endpoint": "",
+            "fhir_auth": "smart",
+            "portal_client_id": "portaal",
+            "fhir_device_creation": "server",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    domein = Domein.objects.get(naam="ggz-test")
+    assert (domein.fhir_device_creation, domein.token_endpoint) == ("server", "")
