@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.forms",  # its widget templates, for FORM_RENDERER
     "beheer",
     "beheer.accounts",
     "beheer.outbox",
@@ -105,24 +104,9 @@ if KT_BENCH:  # outermost, so it counts the queries of every middleware too
 ROOT_URLCONF = "beheer.urls"
 WSGI_APPLICATION = "beheer.wsgi.application"
 
-# The portal's pages are Jinja2 (jinja2/, compiled once, several times faster on the list
-# pages: see beheer/jinja.py); the admin, the e-mails and the API docs use Django templates
-# (templates/). Jinja2 comes first; it finds only what is under jinja2/ folders.
-_CONTEXT_PROCESSORS = [
-    "django.contrib.auth.context_processors.auth",
-    "django.contrib.messages.context_processors.messages",
-    "beheer.context_processors.omgeving",
-]
+# One template language: Django templates (templates/) for the portal's pages, the e-mails, the
+# admin overrides and the API docs; forms render with Django's default form renderer.
 TEMPLATES = [
-    {
-        "BACKEND": "beheer.jinja.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": True,  # django.forms' Jinja2 widget templates
-        "OPTIONS": {
-            "environment": "beheer.jinja.environment",
-            "context_processors": _CONTEXT_PROCESSORS,
-        },
-    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -130,15 +114,13 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                *_CONTEXT_PROCESSORS,
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beheer.context_processors.omgeving",
             ],
         },
     },
 ]
-# Form fields render through TEMPLATES: the Jinja2 widget templates of django.forms for the
-# portal (fast), the admin's own widgets from the Django templates (Django's TemplatesSetting,
-# with a template lookup once per name and no render for an empty error list).
-FORM_RENDERER = "beheer.jinja.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 # Default: an embedded SQLite file for `make run`; `postgres://...` switches to PostgreSQL.
