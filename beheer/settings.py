@@ -80,7 +80,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "beheer.api",
+    "api",
+    "portaal",
 ]
 
 MIDDLEWARE = [
@@ -307,19 +308,19 @@ KT_API_RATE_DOMEINSLEUTEL = env_str("KT_API_RATE_DOMEINSLEUTEL", "1200/min")
 KT_API_RATE_TOKEN = env_str("KT_API_RATE_TOKEN", "300/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "beheer.api.authentication.BearerTokenAuthentication",
-        "beheer.api.authentication.CsrfSessionAuthentication",
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["beheer.api.permissions.IsBeheerder"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsBeheerder"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "beheer.api.throttling.DomainKeyThrottle",
-        "beheer.api.throttling.PersonalTokenThrottle",
+        "api.throttling.DomainKeyThrottle",
+        "api.throttling.PersonalTokenThrottle",
     ],
-    "DEFAULT_PAGINATION_CLASS": "beheer.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "beheer.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KT Beheer API",
@@ -344,7 +345,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "beheer.api.schema.add_problem_responses",
+        "api.schema.add_problem_responses",
     ],
 }
 

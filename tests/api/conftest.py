@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from beheer.api.services import create_domain_key, create_personal_token
+from api.services import create_domain_key, create_personal_token
 from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,

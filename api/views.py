@@ -10,11 +10,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import serializers as s
+from api.models import PersoonlijkToken
+from api.permissions import IsDomainKey
+from api.services import create_personal_token, revoke_personal_token
 from applicaties.selectors import applications_for_user
-from beheer.api import serializers as s
-from beheer.api.models import PersoonlijkToken
-from beheer.api.permissions import IsDomainKey
-from beheer.api.services import create_personal_token, revoke_personal_token
 from beheer.errors import ServiceError
 from connectieaanvragen.models import AanvraagStatus
 from connectieaanvragen.selectors import requests_visible_to_user

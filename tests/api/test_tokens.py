@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
-from beheer.api.services import create_personal_token
+from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.services import create_personal_token
 from beheer.errors import ServiceError
+from tests.api.conftest import auth
 from tests.auth_helpers import login
-from tests.beheer.api.conftest import auth
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_support_changelists_have_flat_query_counts(client, world, name):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from beheer.api.services import create_domain_key
+    from api.services import create_domain_key
     from rollen.models import Rol
 
     login(client, world.support)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
+from api.models import DomeinApiSleutel, PersoonlijkToken
 
 
 class _CredentialThrottle(SimpleRateThrottle):

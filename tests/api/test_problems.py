@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.api.conftest import auth
 from tests.auth_helpers import login
-from tests.beheer.api.conftest import auth
 
 pytestmark = pytest.mark.django_db
 

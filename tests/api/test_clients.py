@@ -2,10 +2,10 @@
 
 import pytest
 
-from beheer.api.services import revoke_domain_key
+from api.services import revoke_domain_key
 from domeinen.services import change_instance_status
 from rollen.models import Rol, Rolpermissie
-from tests.beheer.api.conftest import auth
+from tests.api.conftest import auth
 from tests.factories import ApplicatieFactory, UserFactory, make_request
 
 pytestmark = pytest.mark.django_db

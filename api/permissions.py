@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from beheer.api.models import DomeinApiSleutel
+from api.models import DomeinApiSleutel
 
 
 class IsDomainKey(BasePermission):

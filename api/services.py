@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
-from beheer.api.tokens import DOMAIN_KEY_KIND, PERSONAL_TOKEN_KIND, new_secret
+from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.tokens import DOMAIN_KEY_KIND, PERSONAL_TOKEN_KIND, new_secret
 from beheer.errors import ServiceError
 from domeinen.models import Domein
 

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from beheer.accounts.models import User
-from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
-from beheer.api.services import (
+from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.services import (
     create_domain_key,
     create_personal_token,
     revoke_domain_key,
     revoke_personal_token,
 )
+from beheer.accounts.models import User
 from beheer.errors import ServiceError
 from domeinen.models import Domein
 

@@ -8,7 +8,7 @@ applicatiebeheerder of Y) and support. Users call with their personal token.
 import pytest
 
 from rollen.models import Rol
-from tests.beheer.api.conftest import CALLERS, auth
+from tests.api.conftest import CALLERS, auth
 
 pytestmark = pytest.mark.django_db
 

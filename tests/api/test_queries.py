@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from connectieaanvragen.services import accept_request
 from rollen.models import Rol, Rolpermissie
-from tests.beheer.api.conftest import auth
+from tests.api.conftest import auth
 from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_request
 
 pytestmark = pytest.mark.django_db

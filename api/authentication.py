@@ -12,9 +12,9 @@ from rest_framework.authentication import (
     get_authorization_header,
 )
 
+from api import tokens
+from api.models import DomeinApiSleutel, PersoonlijkToken
 from beheer.accounts.selectors import is_locked
-from beheer.api import tokens
-from beheer.api.models import DomeinApiSleutel, PersoonlijkToken
 
 # Writing last-used on every call would turn each read into a write; once a minute is enough.
 TOUCH_INTERVAL = timedelta(minutes=1)

@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.models import PersoonlijkToken
 from applicaties.models import Applicatie
-from beheer.api.models import PersoonlijkToken
 from connectieaanvragen.models import Connectieaanvraag
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import scopes_for_instance

@@ -30,7 +30,7 @@ ERROR_STATUSES = {
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "beheer.api.authentication.BearerTokenAuthentication"
+    target_class = "api.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
@@ -45,7 +45,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class CsrfSessionScheme(OpenApiAuthenticationExtension):
-    target_class = "beheer.api.authentication.CsrfSessionAuthentication"
+    target_class = "api.authentication.CsrfSessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):

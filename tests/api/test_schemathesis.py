@@ -77,8 +77,8 @@ def test_api_answers_within_its_schema_and_never_with_a_server_error(case, world
 
 
 def _real_id(path, world):
-    from beheer.api.models import PersoonlijkToken
-    from beheer.api.services import create_personal_token
+    from api.models import PersoonlijkToken
+    from api.services import create_personal_token
     from rollen.models import Rol
 
     if path.startswith("/api/v1/applicaties/"):

@@ -4,7 +4,7 @@ import pytest
 
 from domeinen.models import InstantieStatuswijziging
 from rollen.models import Rol
-from tests.beheer.api.conftest import auth
+from tests.api.conftest import auth
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from beheer.api import views
+from api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
