@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "beheer.accounts.otp.OTPMiddleware",  # django-otp's, device checked in the user query
+    "django_otp.middleware.OTPMiddleware",
     "beheer.accounts.middleware.IdleTimeoutMiddleware",
     "beheer.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -295,9 +295,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-# Database sessions (server-side: logout and password resets end them at once), read per
-# request with one plain statement (beheer/accounts/sessions.py).
-SESSION_ENGINE = "beheer.accounts.sessions"
+# Database sessions: server-side, so a logout or a password reset ends them at once in every
+# worker (not cached_db: the default cache is per process).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -153,8 +153,9 @@ def test_detail_pages_load_each_row_once_and_no_other_users_password(
     )
     aanvraag = make_request(applicatie=applicatie, domein=domein)
     decided = instance.connectieaanvraag
-    # The session, the user, then the row with its domain (one statement: in_users_domain).
-    session = ["django_session", "accounts_user"]
+    # The session, the user, its 2FA device (django-otp), its support group, then the row
+    # with its domain (one statement: in_users_domain).
+    session = ["django_session", "accounts_user", "otp_totp_totpdevice", "auth_group"]
     instance_url = f"/domeinen/{domein.naam}/applicatieinstanties/{instance.client_id}/"
     assert _tables(client, instance_url) == [
         *session,
@@ -189,6 +190,8 @@ def test_start_screen_reads_only_the_columns_it_shows(client, person, domein, ap
     assert _tables(client, "/") == [
         "django_session",
         "accounts_user",
+        "otp_totp_totpdevice",
+        "auth_group",
         "domeinen_domein",
         "applicaties_applicatie",
     ]
