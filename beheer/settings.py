@@ -154,17 +154,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a write lock instead of failing at once when the worker and the web server write.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by PostgreSQL, and a statement that a connection has run 5 times
-    # is prepared once and then only executed: no parsing and planning on each request (the
-    # logged-in floor 1.45 -> 1.1 ms; docs/performance.md, section 16). Needs one PostgreSQL
-    # session per connection: set DB_PREPARED_STATEMENTS=0 behind a pooler in transaction
-    # mode that cannot keep them (PgBouncer before 1.21, or with max_prepared_statements 0).
-    # After a migration that changes a table, restart the workers (beheer/db.py, README).
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
