@@ -17,7 +17,7 @@ def _run_check(env_overrides, *args):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
 
 
@@ -68,7 +68,7 @@ def _setting(expression: str, env_overrides: dict, *, unset: str) -> str:
         },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
