@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "beheer.accounts.otp.OTPMiddleware",  # django-otp's, device checked in the user query
+    "django_otp.middleware.OTPMiddleware",
     "beheer.accounts.middleware.IdleTimeoutMiddleware",
     "beheer.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,17 +137,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a write lock instead of failing at once when the worker and the web server write.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by PostgreSQL, and a statement that a connection has run 5 times
-    # is prepared once and then only executed: no parsing and planning on each request (the
-    # logged-in floor 1.45 -> 1.1 ms; docs/performance.md, section 16). Needs one PostgreSQL
-    # session per connection: set DB_PREPARED_STATEMENTS=0 behind a pooler in transaction
-    # mode that cannot keep them (PgBouncer before 1.21, or with max_prepared_statements 0).
-    # After a migration that changes a table, restart the workers (beheer/db.py, README).
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -278,9 +267,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-# Database sessions (server-side: logout and password resets end them at once), read per
-# request with one plain statement (beheer/accounts/sessions.py).
-SESSION_ENGINE = "beheer.accounts.sessions"
+# Database sessions: server-side, so a logout or a password reset ends them at once in every
+# worker (not cached_db: the default cache is per process).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
