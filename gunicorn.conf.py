@@ -10,8 +10,6 @@ changed through the environment:
     GUNICORN_KEEPALIVE  seconds an idle keep-alive connection stays open (default 10)
     GUNICORN_TIMEOUT    seconds before a silent worker is killed and replaced (default 30)
     GUNICORN_ACCESSLOG  file for the access log, "-" = stdout (default), "" = no access log
-    GUNICORN_GC_FREEZE_AFTER  requests after which a worker freezes its warmed-up objects
-                        (default 100; 0 = only at start)
 
 Why processes and not threads (docs/performance.md, section 6): a page is mostly Python, which
 holds the GIL. With several threads per process, a thread whose database answer has arrived
@@ -21,7 +19,6 @@ class is kept (also with one thread) because it keeps idle keep-alive connection
 without occupying the thread.
 """
 
-import gc
 import multiprocessing
 import os
 import re
@@ -68,29 +65,3 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-
-
-# Garbage collection (docs/performance.md, section 12). A worker holds ~110,000 long-lived
-# objects (Django, the URLconf, compiled templates, model metadata), and every full collection
-# walked all of them: 29 ms, once per ~125 list pages, on top of the cheaper collections that
-# also visit them. gc.freeze() moves what exists into a generation the collector never scans:
-# once when the worker has loaded the application, and once more after its first requests
-# have filled the lazy caches (URL resolver, templates, translations). Collecting first means
-# no garbage gets frozen; frozen objects are still freed by reference counting when dropped.
-_FREEZE_AFTER = _int("GUNICORN_GC_FREEZE_AFTER", 100)
-
-
-def _freeze() -> None:
-    gc.collect()
-    gc.freeze()
-
-
-def post_worker_init(worker):
-    _freeze()
-
-
-def post_request(worker, req, environ, resp):
-    served = getattr(worker, "kt_requests_served", 0) + 1
-    worker.kt_requests_served = served
-    if served == _FREEZE_AFTER:
-        _freeze()

@@ -2,6 +2,9 @@
 
 import contextlib
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -9,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from beheer.errors import ServiceError
@@ -41,46 +44,76 @@ class ConfirmForm(forms.Form):
     pass
 
 
-def run_transition_view(
-    model_admin,
-    request,
-    obj,
-    *,
-    title: str,
-    form_class,
-    form_kwargs: dict | None = None,
-    perform,
-    success_message: str,
-    submit_label: str,
-):
-    """Render a small form for one transition and, on POST, run `perform(form.cleaned_data)`.
+@dataclass(frozen=True)
+class Transition:
+    """One button on an admin change page that runs a service on that object.
 
-    `perform` calls the service; a ServiceError becomes an admin error message and changes
-    nothing (the service runs in one transaction).
+    `route` is the URL part after the object's pk, `name` the URL name's suffix
+    (`admin:<app>_<model>_<name>`); `perform(request, obj, cleaned_data)` calls the service;
+    `form_kwargs(obj)` gives the form its arguments (e.g. the allowed statuses).
     """
-    opts = model_admin.model._meta
-    if not model_admin.has_change_permission(request, obj):
-        raise PermissionDenied
-    change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    form = form_class(request.POST if request.method == "POST" else None, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ServiceError as exc:
-            model_admin.message_user(request, exc.message, level=messages.ERROR)
-        else:
-            model_admin.message_user(request, success_message, level=messages.SUCCESS)
-        return redirect(change_url)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "opts": opts,
-        "object": obj,
-        "form": form,
-        "cancel_url": change_url,
-        "submit_label": submit_label,
-    }
-    return TemplateResponse(request, "admin/kt_service_form.html", context)
+
+    route: str
+    name: str
+    title: str
+    submit_label: str
+    success_message: str
+    perform: Callable
+    form_class: type[forms.Form] = ConfirmForm
+    form_kwargs: Callable = field(default=lambda obj: {})
+
+
+class TransitionAdminMixin:
+    """A ModelAdmin mixin that serves its `transitions` as small form pages.
+
+    Every transition runs the same steps: look the object up (a missing one redirects as the
+    admin does), check the change permission, show the form, call the service on POST, turn a
+    ServiceError into an error message (the service changed nothing), and go back to the
+    object's change page.
+    """
+
+    transitions: tuple[Transition, ...] = ()
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                f"<int:pk>/{transition.route}/",
+                self.admin_site.admin_view(partial(self.transition_view, transition=transition)),
+                name=f"{opts.app_label}_{opts.model_name}_{transition.name}",
+            )
+            for transition in self.transitions
+        ] + super().get_urls()
+
+    def transition_view(self, request, pk, *, transition: Transition):
+        opts = self.model._meta
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, opts, str(pk))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        form = transition.form_class(
+            request.POST if request.method == "POST" else None, **transition.form_kwargs(obj)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                transition.perform(request, obj, form.cleaned_data)
+            except ServiceError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                self.message_user(request, transition.success_message, level=messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": transition.title,
+            "opts": opts,
+            "object": obj,
+            "form": form,
+            "cancel_url": change_url,
+            "submit_label": transition.submit_label,
+        }
+        return TemplateResponse(request, "admin/kt_service_form.html", context)
 
 
 def indexed_search(

@@ -1,7 +1,9 @@
 """Model pieces that several apps share."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 phone_validator = RegexValidator(
@@ -24,3 +26,28 @@ class ContactFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Statuswijziging(models.Model):
+    """One row of a lifecycle's history: who, when, from, to (and, in the subclass, why).
+
+    Each lifecycle has its own history table (instances, requests) with a foreign key to its
+    object and `van_status`/`naar_status` fields that carry that lifecycle's choices; the
+    rows are written only by the services that move the status.
+    """
+
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.van_status or '—'} → {self.naar_status}"

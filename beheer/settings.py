@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.forms",  # its widget templates, for FORM_RENDERER
     "beheer",
     "beheer.accounts",
     "beheer.outbox",
@@ -83,7 +82,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "beheer.api",
+    "api",
+    "portaal",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "beheer.accounts.otp.OTPMiddleware",  # django-otp's, device checked in the user query
+    "django_otp.middleware.OTPMiddleware",
     "beheer.accounts.middleware.IdleTimeoutMiddleware",
     "beheer.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,24 +107,9 @@ if KT_BENCH:  # outermost, so it counts the queries of every middleware too
 ROOT_URLCONF = "beheer.urls"
 WSGI_APPLICATION = "beheer.wsgi.application"
 
-# The portal's pages are Jinja2 (jinja2/, compiled once, several times faster on the list
-# pages: see beheer/jinja.py); the admin, the e-mails and the API docs use Django templates
-# (templates/). Jinja2 comes first; it finds only what is under jinja2/ folders.
-_CONTEXT_PROCESSORS = [
-    "django.contrib.auth.context_processors.auth",
-    "django.contrib.messages.context_processors.messages",
-    "beheer.context_processors.omgeving",
-]
+# One template language: Django templates (templates/) for the portal's pages, the e-mails, the
+# admin overrides and the API docs; forms render with Django's default form renderer.
 TEMPLATES = [
-    {
-        "BACKEND": "beheer.jinja.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": True,  # django.forms' Jinja2 widget templates
-        "OPTIONS": {
-            "environment": "beheer.jinja.environment",
-            "context_processors": _CONTEXT_PROCESSORS,
-        },
-    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -132,15 +117,13 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                *_CONTEXT_PROCESSORS,
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beheer.context_processors.omgeving",
             ],
         },
     },
 ]
-# Form fields render through TEMPLATES: the Jinja2 widget templates of django.forms for the
-# portal (fast), the admin's own widgets from the Django templates (Django's TemplatesSetting,
-# with a template lookup once per name and no render for an empty error list).
-FORM_RENDERER = "beheer.jinja.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 # Default: an embedded SQLite file for `make run`; `postgres://...` switches to PostgreSQL.
@@ -156,17 +139,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a write lock instead of failing at once when the worker and the web server write.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by PostgreSQL, and a statement that a connection has run 5 times
-    # is prepared once and then only executed: no parsing and planning on each request (the
-    # logged-in floor 1.45 -> 1.1 ms; docs/performance.md, section 16). Needs one PostgreSQL
-    # session per connection: set DB_PREPARED_STATEMENTS=0 behind a pooler in transaction
-    # mode that cannot keep them (PgBouncer before 1.21, or with max_prepared_statements 0).
-    # After a migration that changes a table, restart the workers (beheer/db.py, README).
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -297,9 +269,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-# Database sessions (server-side: logout and password resets end them at once), read per
-# request with one plain statement (beheer/accounts/sessions.py).
-SESSION_ENGINE = "beheer.accounts.sessions"
+# Database sessions: server-side, so a logout or a password reset ends them at once in every
+# worker (not cached_db: the default cache is per process).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -327,19 +299,19 @@ KT_API_RATE_DOMEINSLEUTEL = env_str("KT_API_RATE_DOMEINSLEUTEL", "1200/min")
 KT_API_RATE_TOKEN = env_str("KT_API_RATE_TOKEN", "300/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "beheer.api.authentication.BearerTokenAuthentication",
-        "beheer.api.authentication.CsrfSessionAuthentication",
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["beheer.api.permissions.IsBeheerder"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsBeheerder"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "beheer.api.throttling.DomainKeyThrottle",
-        "beheer.api.throttling.PersonalTokenThrottle",
+        "api.throttling.DomainKeyThrottle",
+        "api.throttling.PersonalTokenThrottle",
     ],
-    "DEFAULT_PAGINATION_CLASS": "beheer.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "beheer.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KT Beheer API",
@@ -364,7 +336,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "beheer.api.schema.add_problem_responses",
+        "api.schema.add_problem_responses",
     ],
 }
 

@@ -5,20 +5,21 @@ from django.urls import include, path
 from beheer import views
 from beheer.accounts import views as account_views
 from beheer.fhir import views as fhir_views
+from portaal import views as portaal_views
 
 admin.site.site_header = "KT Beheer — support"
 admin.site.site_title = "KT Beheer"
 admin.site.index_title = "Beheer van domeinen, applicaties en connecties"
 
 urlpatterns = [
-    path("", views.start, name="start"),
+    path("", portaal_views.start, name="start"),
     path("health/", views.health, name="health"),
     path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("beheer.accounts.urls")),
     path("admin/", admin.site.urls),
     path(".well-known/jwks.json", fhir_views.jwks, name="portal_jwks"),
-    path("api/", include("beheer.api.urls")),
+    path("api/", include("api.urls")),
     path("", include("domeinen.urls")),
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),

@@ -346,7 +346,7 @@ def make_session(user) -> str:
 def make_credentials(ctx: BenchContext) -> dict:
     """A personal token for the applicatiebeheerder and a domain key of the largest domain,
     made through the API services (the secrets live only in this process)."""
-    from beheer.api.services import create_domain_key, create_personal_token
+    from api.services import create_domain_key, create_personal_token
     from domeinen.models import Domein
 
     _, app_token = create_personal_token(

@@ -5,14 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applicaties.models import Applicatie
-from beheer.admin_util import ReasonForm, indexed_search, run_transition_view
+from beheer.admin_util import ReasonForm, Transition, TransitionAdminMixin, indexed_search
 from beheer.errors import ServiceError
 from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, Connectieaanvraag
 from connectieaanvragen.services import accept_request, file_request, refuse_request
@@ -72,7 +72,7 @@ class AanvraagAddForm(forms.Form):
 
 
 @admin.register(Connectieaanvraag)
-class ConnectieaanvraagAdmin(admin.ModelAdmin):
+class ConnectieaanvraagAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "applicatie",
@@ -203,59 +203,29 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
             level=messages.SUCCESS if accepted else messages.WARNING,
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/accepteren/",
-                self.admin_site.admin_view(self.accept_view),
-                name="connectieaanvragen_connectieaanvraag_accepteren",
-            ),
-            path(
-                "<int:pk>/weigeren/",
-                self.admin_site.admin_view(self.refuse_view),
-                name="connectieaanvragen_connectieaanvraag_weigeren",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _object_or_redirect(self, request, pk):
-        obj = self.get_object(request, str(pk))
-        if obj is None:
-            return None, self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        return obj, None
-
-    def accept_view(self, request, pk):
-        aanvraag, response = self._object_or_redirect(request, pk)
-        if response:
-            return response
-        return run_transition_view(
-            self,
-            request,
-            aanvraag,
+    transitions = (
+        Transition(
+            route="accepteren",
+            name="accepteren",
             title=_("Connectieaanvraag accepteren"),
+            submit_label=_("Accepteren"),
+            success_message=_("De connectieaanvraag is geaccepteerd."),
             form_class=AcceptForm,
-            perform=lambda data: accept_request(
+            perform=lambda request, aanvraag, data: accept_request(
                 request_id=aanvraag.pk,
                 by=request.user,
                 rol_id=data["rol"].pk if data.get("rol") else None,
             ),
-            success_message=_("De connectieaanvraag is geaccepteerd."),
-            submit_label=_("Accepteren"),
-        )
-
-    def refuse_view(self, request, pk):
-        aanvraag, response = self._object_or_redirect(request, pk)
-        if response:
-            return response
-        return run_transition_view(
-            self,
-            request,
-            aanvraag,
+        ),
+        Transition(
+            route="weigeren",
+            name="weigeren",
             title=_("Connectieaanvraag weigeren"),
+            submit_label=_("Weigeren"),
+            success_message=_("De connectieaanvraag is geweigerd."),
             form_class=ReasonForm,
-            perform=lambda data: refuse_request(
+            perform=lambda request, aanvraag, data: refuse_request(
                 request_id=aanvraag.pk, reason=data["reden"], by=request.user
             ),
-            success_message=_("De connectieaanvraag is geweigerd."),
-            submit_label=_("Weigeren"),
-        )
+        ),
+    )

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beheer.forms_util import ModelChoiceField, PortalFormMixin
+from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein
 from rollen.models import Rol
 
 
 class NewRequestForm(PortalFormMixin, forms.Form):
-    domein = ModelChoiceField(
+    domein = forms.ModelChoiceField(
         label=_("Domein"),
         queryset=Domein.objects.order_by("naam"),
         empty_label=_("Kies een domein"),
@@ -50,7 +50,7 @@ class RefuseForm(PortalFormMixin, forms.Form):
 
 
 class AcceptForm(PortalFormMixin, forms.Form):
-    rol = ModelChoiceField(
+    rol = forms.ModelChoiceField(
         label=_("Rol"),
         required=False,
         queryset=Rol.objects.order_by("naam"),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
+from beheer.models_common import Statuswijziging
 from domeinen.models import Applicatieinstantie, Domein
 
 
@@ -159,7 +160,7 @@ class Connectieaanvraag(models.Model):
         return self.status == AanvraagStatus.AANGEVRAAGD
 
 
-class AanvraagStatuswijziging(models.Model):
+class AanvraagStatuswijziging(Statuswijziging):
     """One change of a request's status: who, when, from, to, and why."""
 
     aanvraag = models.ForeignKey(
@@ -168,24 +169,12 @@ class AanvraagStatuswijziging(models.Model):
         on_delete=models.CASCADE,
         related_name="historie",
     )
-    door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    op = models.DateTimeField(_("op"), default=timezone.now)
     van_status = models.CharField(
         _("van"), max_length=20, choices=AanvraagStatus.choices, blank=True
     )
     naar_status = models.CharField(_("naar"), max_length=20, choices=AanvraagStatus.choices)
     reden = models.TextField(_("reden"), blank=True)
 
-    class Meta:
+    class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging connectieaanvraag")
         verbose_name_plural = _("historie connectieaanvraag")
-        ordering = ["-op", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.van_status or '—'} → {self.naar_status}"

@@ -2,69 +2,21 @@
 
 from django.db.models import QuerySet
 
-from beheer.query_util import own_columns_and
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
-from domeinen.selectors import DOMAIN_COLUMNS, of_users_domains_or_applications
-
-# The columns the request lists show (jinja2/connectieaanvragen/domain_requests.html and
-# application_requests.html); nothing else is loaded. A list that starts showing another field
-# must add it here, or it loads per row: tests/test_query_counts.py fails on that.
-_LIST_FIELDS = ("status", "aangevraagd_op", "besloten_op")
-DOMAIN_LIST_FIELDS = (
-    *_LIST_FIELDS,
-    "domein_id",
-    "applicatie__naam",
-    "aangevraagd_door__username",
-    "aangevraagd_door__full_name",
-)
-APPLICATION_LIST_FIELDS = (
-    *_LIST_FIELDS,
-    "applicatie_id",
-    "besluit_reden",
-    "domein__naam",
-    "instantie__client_id",
-    "instantie__rol__naam",
-)
-
-
-# The review page (jinja2/connectieaanvragen/review.html) and its accept/refuse/recheck views:
-# every column of the request and of its domain; of the application, the people and the
-# instance only what the page shows (no password hashes, no application contact data). A
-# template that starts showing another related field must add it here;
-# tests/test_query_counts.py lists the tables it reads.
-REVIEW_RELATED_FIELDS = (
-    *DOMAIN_COLUMNS,
-    "applicatie__naam",
-    "applicatie__leverancier",
-    "applicatie__soort",
-    "aangevraagd_door__username",
-    "aangevraagd_door__full_name",
-    "besloten_door__username",
-    "besloten_door__full_name",
-    "instantie__client_id",
-    "instantie__rol_id",
-    "instantie__rol__naam",
-)
+from domeinen.selectors import of_users_domains_or_applications
 
 
 def requests_for_review() -> QuerySet[Connectieaanvraag]:
     """Requests as the review page loads one, with its domain (`in_users_domain`, then filter
-    on pk)."""
-    return own_columns_and(Connectieaanvraag.objects.all(), *REVIEW_RELATED_FIELDS)
+    on pk), with the application, the people and the instance the page shows."""
+    return Connectieaanvraag.objects.select_related(
+        "domein", "applicatie", "aangevraagd_door", "besloten_door", "instantie__rol"
+    )
 
 
 def request_history(*, aanvraag: Connectieaanvraag):
-    """A request's status changes, newest first, with who: only the columns the history table
-    shows, not the whole user row with its password hash."""
-    return aanvraag.historie.select_related("door").only(
-        "op",
-        "van_status",
-        "naar_status",
-        "reden",
-        "aanvraag_id",
-        "door__username",
-        "door__full_name",
-    )
+    """A request's status changes, newest first, with who."""
+    return aanvraag.historie.select_related("door")
 
 
 def _open_first(qs: QuerySet[Connectieaanvraag]) -> QuerySet[Connectieaanvraag]:
@@ -74,11 +26,9 @@ def _open_first(qs: QuerySet[Connectieaanvraag]) -> QuerySet[Connectieaanvraag]:
 
 def requests_for_domain(*, domein, status: str | None = None) -> QuerySet[Connectieaanvraag]:
     """A domain's requests: open ones first, then decided ones, newest first. Joined: only
-    what the list shows (application name, requester); every extra join cost planning time."""
-    qs = (
-        Connectieaanvraag.objects.filter(domein=domein)
-        .select_related("applicatie", "aangevraagd_door")
-        .only(*DOMAIN_LIST_FIELDS)
+    what the list shows (application name, requester)."""
+    qs = Connectieaanvraag.objects.filter(domein=domein).select_related(
+        "applicatie", "aangevraagd_door"
     )
     if status:
         qs = qs.filter(status=status)
@@ -90,10 +40,8 @@ def requests_for_application(
 ) -> QuerySet[Connectieaanvraag]:
     """An application's requests, open first: joined only what the list shows (domain name,
     the instance's client_id and role)."""
-    qs = (
-        Connectieaanvraag.objects.filter(applicatie=applicatie)
-        .select_related("domein", "instantie__rol")
-        .only(*APPLICATION_LIST_FIELDS)
+    qs = Connectieaanvraag.objects.filter(applicatie=applicatie).select_related(
+        "domein", "instantie__rol"
     )
     if status:
         qs = qs.filter(status=status)

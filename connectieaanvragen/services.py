@@ -130,39 +130,59 @@ def file_request(
     return aanvraag
 
 
-@transaction.atomic
-def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connectieaanvraag:
-    """Accept: the request becomes geaccepteerd and an active instance is born with a new
-    client_id and a role, in one transaction. Without `rol_id` the instance gets the default
-    role of the application's kind (rollen.Standaardrol)."""
+def _decide(
+    *, request_id: int, by, to: str, reason: str = "", make_instance=None
+) -> Connectieaanvraag:
+    """The decision step that accepting and refusing share: lock the request, check that `by`
+    may decide it and that it is still open, record the decision and its history row.
+
+    `make_instance(aanvraag)` (accepting only) creates the instance inside the same
+    transaction, after the checks and before the request points to it."""
     aanvraag = _get_locked_request(request_id)
     _require_decider(user=by, aanvraag=aanvraag)
-    _require_transition(aanvraag, AanvraagStatus.GEACCEPTEERD)
-    instance = create_instance(
-        applicatie=aanvraag.applicatie,
-        domein=aanvraag.domein,
-        jwks_uri=aanvraag.jwks_uri,
-        redirect_uris=aanvraag.redirect_uris,
-        by=by,
-        reason=f"Connectieaanvraag {aanvraag.pk} geaccepteerd.",
-        rol_id=rol_id,
-    )
+    _require_transition(aanvraag, to)
     now = timezone.now()
-    aanvraag.status = AanvraagStatus.GEACCEPTEERD
+    aanvraag.status = to
     aanvraag.besloten_door = by
     aanvraag.besloten_op = now
-    aanvraag.instantie = instance
-    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "instantie"])
+    aanvraag.besluit_reden = reason
+    fields = ["status", "besloten_door", "besloten_op", "besluit_reden"]
+    if make_instance is not None:
+        aanvraag.instantie = make_instance(aanvraag)
+        fields.append("instantie")
+    aanvraag.save(update_fields=fields)
     AanvraagStatuswijziging.objects.create(
         aanvraag=aanvraag,
         door=by,
         op=now,
         van_status=AanvraagStatus.AANGEVRAAGD,
-        naar_status=AanvraagStatus.GEACCEPTEERD,
-        reden="",
+        naar_status=to,
+        reden=reason,
+    )
+    return aanvraag
+
+
+@transaction.atomic
+def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connectieaanvraag:
+    """Accept: the request becomes geaccepteerd and an active instance is born with a new
+    client_id and a role, in one transaction. Without `rol_id` the instance gets the default
+    role of the application's kind (rollen.Standaardrol)."""
+    aanvraag = _decide(
+        request_id=request_id,
+        by=by,
+        to=AanvraagStatus.GEACCEPTEERD,
+        make_instance=lambda aanvraag: create_instance(
+            applicatie=aanvraag.applicatie,
+            domein=aanvraag.domein,
+            jwks_uri=aanvraag.jwks_uri,
+            redirect_uris=aanvraag.redirect_uris,
+            by=by,
+            reason=f"Connectieaanvraag {aanvraag.pk} geaccepteerd.",
+            rol_id=rol_id,
+        ),
     )
     queue_request_accepted_mail(aanvraag)
-    queue_device_push(instance)  # through the outbox: tried after commit, retried by the worker
+    queue_device_push(aanvraag.instantie)  # through the outbox: tried after commit, retried
     return aanvraag
 
 
@@ -170,23 +190,7 @@ def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connect
 def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
     """Refuse, with the weighty reason the application's beheerders will read."""
     reason = clean_reason(reason, missing="Geef de reden waarom de aanvraag wordt geweigerd.")
-    aanvraag = _get_locked_request(request_id)
-    _require_decider(user=by, aanvraag=aanvraag)
-    _require_transition(aanvraag, AanvraagStatus.GEWEIGERD)
-    now = timezone.now()
-    aanvraag.status = AanvraagStatus.GEWEIGERD
-    aanvraag.besloten_door = by
-    aanvraag.besloten_op = now
-    aanvraag.besluit_reden = reason
-    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "besluit_reden"])
-    AanvraagStatuswijziging.objects.create(
-        aanvraag=aanvraag,
-        door=by,
-        op=now,
-        van_status=AanvraagStatus.AANGEVRAAGD,
-        naar_status=AanvraagStatus.GEWEIGERD,
-        reden=reason,
-    )
+    aanvraag = _decide(request_id=request_id, by=by, to=AanvraagStatus.GEWEIGERD, reason=reason)
     queue_request_refused_mails(aanvraag)
     return aanvraag
 

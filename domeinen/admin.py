@@ -2,16 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
 from beheer.admin_util import (
-    ConfirmForm,
     ReasonForm,
     StatusReasonForm,
+    Transition,
+    TransitionAdminMixin,
     indexed_search,
-    run_transition_view,
 )
 from beheer.errors import ServiceError
 from domeinen.devices import request_device_sync
@@ -145,7 +144,7 @@ class InstantieHistorieInline(admin.TabularInline):
 
 
 @admin.register(Applicatieinstantie)
-class ApplicatieinstantieAdmin(admin.ModelAdmin):
+class ApplicatieinstantieAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = (
         "client_id",
         "applicatie",
@@ -213,90 +212,49 @@ class ApplicatieinstantieAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/status/",
-                self.admin_site.admin_view(self.status_view),
-                name="domeinen_applicatieinstantie_status",
-            ),
-            path(
-                "<int:pk>/fhir-sync/",
-                self.admin_site.admin_view(self.fhir_sync_view),
-                name="domeinen_applicatieinstantie_fhir_sync",
-            ),
-            path(
-                "<int:pk>/rol/",
-                self.admin_site.admin_view(self.role_view),
-                name="domeinen_applicatieinstantie_rol",
-            ),
-            *super().get_urls(),
-        ]
-
-    def status_view(self, request, pk):
-        instance = self.get_object(request, str(pk))
-        if instance is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        choices = [(s, InstantieStatus(s).label) for s in instance.allowed_next_statuses]
-
-        def perform(data):
-            change_instance_status(
+    transitions = (
+        Transition(
+            route="status",
+            name="status",
+            title=_("Status wijzigen"),
+            submit_label=_("Status wijzigen"),
+            success_message=_("De status is gewijzigd."),
+            form_class=StatusReasonForm,
+            form_kwargs=lambda instance: {
+                "choices": [(s, InstantieStatus(s).label) for s in instance.allowed_next_statuses]
+            },
+            perform=lambda request, instance, data: change_instance_status(
                 instance_id=instance.pk,
                 new_status=data["status"],
                 reason=data["reden"],
                 by=request.user,
-            )
-
-        return run_transition_view(
-            self,
-            request,
-            instance,
-            title=_("Status wijzigen"),
-            form_class=StatusReasonForm,
-            form_kwargs={"choices": choices},
-            perform=perform,
-            success_message=_("De status is gewijzigd."),
-            submit_label=_("Status wijzigen"),
-        )
-
-    def fhir_sync_view(self, request, pk):
-        instance = self.get_object(request, str(pk))
-        if instance is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        return run_transition_view(
-            self,
-            request,
-            instance,
+            ),
+        ),
+        Transition(
+            route="fhir-sync",
+            name="fhir_sync",
             title=_("Device opnieuw synchroniseren"),
-            form_class=ConfirmForm,
-            perform=lambda data: request_device_sync(instance_ids=[instance.pk], by=request.user),
+            submit_label=_("Opnieuw synchroniseren"),
             success_message=_(
                 "Het Device is opnieuw aangeboden aan de FHIR-server; zie de FHIR-status."
             ),
-            submit_label=_("Opnieuw synchroniseren"),
-        )
-
-    def role_view(self, request, pk):
-        instance = self.get_object(request, str(pk))
-        if instance is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-
-        def perform(data):
-            change_instance_role(
+            perform=lambda request, instance, data: request_device_sync(
+                instance_ids=[instance.pk], by=request.user
+            ),
+        ),
+        Transition(
+            route="rol",
+            name="rol",
+            title=_("Rol wijzigen"),
+            submit_label=_("Rol wijzigen"),
+            success_message=_("De rol is gewijzigd."),
+            form_class=RoleReasonForm,
+            form_kwargs=lambda instance: {"current_rol_id": instance.rol_id},
+            perform=lambda request, instance, data: change_instance_role(
                 instance_id=instance.pk,
                 rol_id=data["rol"].pk,
                 reason=data["reden"],
                 by=request.user,
-            )
-
-        return run_transition_view(
-            self,
-            request,
-            instance,
-            title=_("Rol wijzigen"),
-            form_class=RoleReasonForm,
-            form_kwargs={"current_rol_id": instance.rol_id},
-            perform=perform,
-            success_message=_("De rol is gewijzigd."),
-            submit_label=_("Rol wijzigen"),
-        )
+            ),
+        ),
+    )

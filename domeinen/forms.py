@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beheer.forms_util import ModelChoiceField, PortalFormMixin
+from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein, InstantieStatus
 from rollen.models import Rol
 
@@ -48,7 +48,7 @@ class InstanceStatusForm(PortalFormMixin, forms.Form):
 class InstanceRoleForm(PortalFormMixin, forms.Form):
     """Choose another role for an instance; the service checks the rest."""
 
-    rol = ModelChoiceField(
+    rol = forms.ModelChoiceField(
         label=_("Nieuwe rol"),
         queryset=Rol.objects.order_by("naam"),
         empty_label=_("Kies een rol"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
 from beheer.fhir.auth import AUTH_BEARER, AUTH_NONE, AUTH_SMART, TOKEN_ENV_RE
-from beheer.models_common import ContactFields
+from beheer.models_common import ContactFields, Statuswijziging
 from rollen.models import Rol
 
 domein_naam_validator = RegexValidator(
@@ -266,7 +266,7 @@ class WijzigingSoort(models.TextChoices):
     ROL = "rol", _("Rol")
 
 
-class InstantieStatuswijziging(models.Model):
+class InstantieStatuswijziging(Statuswijziging):
     """One change of an instance: who, when, from, to, and why.
 
     Most rows are status moves (`soort` = status). A role change (`soort` = rol) keeps the
@@ -280,14 +280,6 @@ class InstantieStatuswijziging(models.Model):
         on_delete=models.CASCADE,
         related_name="historie",
     )
-    door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    op = models.DateTimeField(_("op"), default=timezone.now)
     van_status = models.CharField(
         _("van"), max_length=20, choices=InstantieStatus.choices, blank=True
     )
@@ -316,12 +308,11 @@ class InstantieStatuswijziging(models.Model):
         related_name="+",
     )
 
-    class Meta:
+    class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging applicatieinstantie")
         verbose_name_plural = _("historie applicatieinstantie")
-        ordering = ["-op", "-id"]
 
     def __str__(self) -> str:
         if self.soort == WijzigingSoort.ROL:
             return f"rol {self.van_rol or '—'} → {self.naar_rol}"
-        return f"{self.van_status or '—'} → {self.naar_status}"
+        return super().__str__()

@@ -1,16 +1,14 @@
 """Reads about domains and instances, always scoped to what a user may see."""
 
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from applicaties.models import Applicatie
-from beheer.query_util import InResultOf, own_columns_and
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus
 from rollen.models import Rolpermissie
-from rollen.scopes import Permission, ScopeRenderer
+from rollen.scopes import Permission, render_scopes
 
 
 def domains_for_user(*, user) -> QuerySet[Domein]:
@@ -40,27 +38,20 @@ def _count_of_related(related_name: str, **filters) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@functools.cache
-def _domain_counts() -> dict[str, Coalesce]:
-    """The two counts of the start screen and the domain list, built once per process: two
-    subquery expressions cost 0.4 ms to build, a tenth of a beheerder's start screen. Shared
-    safely: a queryset resolves a copy of an expression (and of its subquery) when it
-    annotates, never the expression itself (tests/domeinen/test_selectors.py)."""
-    return {
-        "aantal_actief": _count_of_related("instanties", status=InstantieStatus.ACTIEF),
-        "aantal_open_aanvragen": _count_of_related("connectieaanvragen", status="aangevraagd"),
-    }
-
-
 def domains_with_counts_for_user(*, user) -> QuerySet[Domein]:
-    return domains_for_user(user=user).annotate(**_domain_counts())
+    """The user's domains with their active instances and open requests counted (the start
+    screen and the domain list)."""
+    return domains_for_user(user=user).annotate(
+        aantal_actief=_count_of_related("instanties", status=InstantieStatus.ACTIEF),
+        aantal_open_aanvragen=_count_of_related("connectieaanvragen", status="aangevraagd"),
+    )
 
 
 def in_users_domain(queryset: QuerySet, *, user, naam: str) -> QuerySet:
     """Rows of `queryset` (a model with a `domein` relation) in the domain called `naam`, and
     only if `user` administers it (`domains_for_user`; support: every domain). A detail page
-    selects its domain's columns with the row (`DOMAIN_COLUMNS`) and reads both in one
-    statement, with the same authorization as looking the domain up first."""
+    joins its domain to the row (select_related) and reads both in one statement, with the
+    same authorization as looking the domain up first."""
     return queryset.filter(domein__in=domains_for_user(user=user), domein__naam=naam)
 
 
@@ -72,37 +63,11 @@ def user_administers_domain(*, user, domein_id: int) -> bool:
     return Domein.beheerders.through.objects.filter(domein_id=domein_id, user_id=user.pk).exists()
 
 
-# The columns the instance lists show (jinja2/domeinen/instances.html,
-# jinja2/applicaties/instances.html, with the scopes and the FHIR state); nothing else is
-# loaded. A list that starts showing another field must add it here, or it loads per row:
-# tests/test_query_counts.py fails on that.
-_INSTANCE_LIST_FIELDS = (
-    "client_id",
-    "device_id",
-    "status",
-    "status_sinds",
-    "aangemaakt_op",
-    "fhir_status",
-    "fhir_version",
-    "fhir_error",
-    "fhir_synced_at",
-    "domein_id",
-    "applicatie_id",
-    "rol__naam",
-)
-DOMAIN_INSTANCE_LIST_FIELDS = (*_INSTANCE_LIST_FIELDS, "applicatie__naam")
-APPLICATION_INSTANCE_LIST_FIELDS = (*_INSTANCE_LIST_FIELDS, "jwks_uri", "domein__naam")
-
-
 def instances_for_domain(
     *, domein: Domein, status: str | None = None, search: str | None = None
 ) -> QuerySet[Applicatieinstantie]:
     """A domain's instances for its list, by application name, newest first."""
-    qs = (
-        Applicatieinstantie.objects.filter(domein=domein)
-        .select_related("applicatie", "rol")
-        .only(*DOMAIN_INSTANCE_LIST_FIELDS)
-    )
+    qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie", "rol")
     if status:
         qs = qs.filter(status=status)
     if search:
@@ -116,19 +81,16 @@ _UUID_TEXT = frozenset("0123456789abcdefABCDEF-")
 def _instance_search(term: str) -> Q:
     """Application name or vendor contains the term, or the client_id does (case-insensitive).
 
-    The names are matched in the small application table and reach the instances through
-    their foreign-key index, instead of an OR over a join that made PostgreSQL join and test
-    every instance of the domain (3.7 ms count + 4.3 ms page on the largest domain). The
-    client_id is only tested when the term can occur in a UUID's text at all (hex digits and
-    hyphens; a name like "Zorgportaal" cannot): the same rows, without casting every client_id
-    to text for nothing."""
+    The names are matched in the small application table (its trigram indexes) and reach the
+    instances through their foreign-key index, instead of an OR over a join that made
+    PostgreSQL join and test every instance of the domain. The client_id is only tested when
+    the term can occur in a UUID's text at all (hex digits and hyphens; a name like
+    "Zorgportaal" cannot): the same rows, without casting every client_id to text for
+    nothing."""
     matches = Q(
-        InResultOf(
-            "applicatie_id",
-            Applicatie.objects.filter(
-                Q(naam__icontains=term) | Q(leverancier__icontains=term)
-            ).values("pk"),
-        )
+        applicatie_id__in=Applicatie.objects.filter(
+            Q(naam__icontains=term) | Q(leverancier__icontains=term)
+        ).values("pk")
     )
     if set(term) <= _UUID_TEXT:
         matches |= Q(client_id__icontains=term)
@@ -141,7 +103,6 @@ def instances_for_application(*, applicatie) -> QuerySet[Applicatieinstantie]:
     return (
         Applicatieinstantie.objects.filter(applicatie=applicatie)
         .select_related("domein", "rol")
-        .only(*APPLICATION_INSTANCE_LIST_FIELDS)
         .order_by("domein__naam", "-aangemaakt_op")
     )
 
@@ -196,14 +157,6 @@ class ScopeContext:
 
     permissions: dict[int, list[tuple[str, str, str, tuple[int, ...]]]]
     granted: dict[tuple[int, int], list[str]]
-    # The renderer of a role's scopes in a domain, with its GRANTED permissions resolved to
-    # that domain's Devices (rollen.scopes.ScopeRenderer): built once per request for every
-    # instance of the role in the domain. Keyed (rol_id, None) for a role without GRANTED
-    # applications, whose scopes are the same in every domain (an application's instance list
-    # shows one instance per domain).
-    renderers: dict[tuple[int, int | None], ScopeRenderer] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
 
 def scope_context(instances) -> ScopeContext:
@@ -264,57 +217,23 @@ def scopes_for_instance(
     `scope_context` of the page when rendering several instances."""
     if context is None:
         context = scope_context([instance])
-    rol_permissions = context.permissions.get(instance.rol_id, ())
-    per_domain = any(app_ids for *_perm, app_ids in rol_permissions)
-    key = (instance.rol_id, instance.domein_id if per_domain else None)
-    renderer = context.renderers.get(key)
-    if renderer is None:
-        permissions = []
-        for resource_type, operatie, bereik, app_ids in rol_permissions:
-            granted: list[str] = []
-            for app_id in app_ids:
-                granted.extend(context.granted.get((instance.domein_id, app_id), []))
-            permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
-        renderer = context.renderers[key] = ScopeRenderer(permissions)
-    return renderer(instance.device_logical_id)
-
-
-# Every column of the domain, joined to a detail page's row (`in_users_domain`).
-DOMAIN_COLUMNS = tuple(f"domein__{f.attname}" for f in Domein._meta.concrete_fields)
-
-# The instance page (jinja2/domeinen/instance_detail.html) and its status and role views: every
-# column of the instance and of its domain; of the application, the role and the request only
-# what the page shows. A template that starts showing another related field must add it here;
-# tests/test_query_counts.py lists the tables the page reads.
-INSTANCE_DETAIL_RELATED_FIELDS = (
-    *DOMAIN_COLUMNS,
-    "applicatie__naam",
-    "applicatie__leverancier",
-    "rol__naam",
-    "rol__omschrijving",
-    "connectieaanvraag__id",
-)
+    permissions = []
+    for resource_type, operatie, bereik, app_ids in context.permissions.get(instance.rol_id, ()):
+        granted: list[str] = []
+        for app_id in app_ids:
+            granted.extend(context.granted.get((instance.domein_id, app_id), []))
+        permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
+    return render_scopes(permissions, client_id=instance.device_logical_id)
 
 
 def instances_for_detail() -> QuerySet[Applicatieinstantie]:
-    """Instances as the instance page loads one, with its domain (`in_users_domain`, then
-    filter on client_id)."""
-    return own_columns_and(Applicatieinstantie.objects.all(), *INSTANCE_DETAIL_RELATED_FIELDS)
+    """Instances as the instance page loads one, with its domain, application and role
+    (`in_users_domain`, then filter on client_id)."""
+    return Applicatieinstantie.objects.select_related(
+        "domein", "applicatie", "rol", "connectieaanvraag"
+    )
 
 
 def instance_history(*, instance: Applicatieinstantie):
-    """Status and role changes of an instance, newest first, with who and which roles; only
-    the columns the history table shows (jinja2/domeinen/instance_detail.html), not the
-    whole user row with its password hash."""
-    return instance.historie.select_related("door", "van_rol", "naar_rol").only(
-        "op",
-        "soort",
-        "van_status",
-        "naar_status",
-        "reden",
-        "instantie_id",
-        "door__username",
-        "door__full_name",
-        "van_rol__naam",
-        "naar_rol__naam",
-    )
+    """Status and role changes of an instance, newest first, with who and which roles."""
+    return instance.historie.select_related("door", "van_rol", "naar_rol")

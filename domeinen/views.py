@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicaties.selectors import applications_for_user
-from beheer.db import plans_for_these_values
 from beheer.errors import ServiceError
 from beheer.paging import paginate
 from domeinen.forms import (
@@ -70,14 +69,7 @@ def domain_instances(request, naam):
     if filters.is_valid():
         status = filters.cleaned_data["status"] or None
         search = filters.cleaned_data["q"] or None
-    instances = instances_for_domain(domein=domein, status=status, search=search)
-    if search:
-        # A search's best plan depends on the term and the domain's size (beheer/db.py).
-        with plans_for_these_values():
-            page = paginate(request, instances)
-            page.object_list = list(page.object_list)
-    else:
-        page = paginate(request, instances)
+    page = paginate(request, instances_for_domain(domein=domein, status=status, search=search))
     return render(
         request,
         "domeinen/instances.html",

@@ -1,20 +1,12 @@
 """Reads about roles."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from applicaties.models import Applicatie
-from rollen.models import Rol, Rolpermissie, Standaardrol
+from rollen.models import Rol, Standaardrol
 
 
 def roles_with_permissions() -> QuerySet[Rol]:
-    return Rol.objects.prefetch_related(
-        Prefetch(
-            "permissies",
-            queryset=Rolpermissie.objects.prefetch_related(
-                Prefetch("toegestane_applicaties", queryset=Applicatie.objects.only("id", "naam"))
-            ),
-        )
-    ).order_by("naam")
+    return Rol.objects.prefetch_related("permissies__toegestane_applicaties").order_by("naam")
 
 
 def default_role_for_soort(*, soort: str) -> Rol | None:

@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -13,7 +12,7 @@ from beheer.accounts import services
 from beheer.accounts.forms import AdminPasswordForm
 from beheer.accounts.models import User
 from beheer.accounts.selectors import locked_usernames
-from beheer.admin_util import ConfirmForm, run_transition_view
+from beheer.admin_util import Transition, TransitionAdminMixin
 from beheer.errors import ServiceError
 
 
@@ -46,7 +45,7 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordForm
@@ -192,70 +191,41 @@ class UserAdmin(DjangoUserAdmin):
             ),
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/deblokkeren/",
-                self.admin_site.admin_view(self.unlock_view),
-                name="accounts_user_unlock",
-            ),
-            path(
-                "<int:pk>/wachtwoord-resetten/",
-                self.admin_site.admin_view(self.reset_password_view),
-                name="accounts_user_reset_password",
-            ),
-            path(
-                "<int:pk>/tweestapsverificatie-resetten/",
-                self.admin_site.admin_view(self.reset_two_factor_view),
-                name="accounts_user_reset_two_factor",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _service_view(self, request, pk, *, service, title, success_message):
-        user = self.get_object(request, str(pk))
-        if user is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        return run_transition_view(
-            self,
-            request,
-            user,
-            title=title,
-            form_class=ConfirmForm,
-            perform=lambda data: service(user_id=user.pk, by=request.user),
-            success_message=success_message,
-            submit_label=title,
-        )
-
-    def unlock_view(self, request, pk):
-        return self._service_view(
-            request,
-            pk,
-            service=services.unlock_account,
+    transitions = (
+        Transition(
+            route="deblokkeren",
+            name="unlock",
             title=_("Account deblokkeren"),
+            submit_label=_("Account deblokkeren"),
             success_message=_("Het account is gedeblokkeerd; de gebruiker is gemaild."),
-        )
-
-    def reset_password_view(self, request, pk):
-        return self._service_view(
-            request,
-            pk,
-            service=services.reset_password,
+            perform=lambda request, user, data: services.unlock_account(
+                user_id=user.pk, by=request.user
+            ),
+        ),
+        Transition(
+            route="wachtwoord-resetten",
+            name="reset_password",
             title=_("Wachtwoord resetten"),
+            submit_label=_("Wachtwoord resetten"),
             success_message=_(
                 "Het wachtwoord werkt niet meer; de gebruiker heeft een link (24 uur geldig) "
                 "gemaild gekregen om een nieuw wachtwoord te kiezen."
             ),
-        )
-
-    def reset_two_factor_view(self, request, pk):
-        return self._service_view(
-            request,
-            pk,
-            service=services.reset_two_factor,
+            perform=lambda request, user, data: services.reset_password(
+                user_id=user.pk, by=request.user
+            ),
+        ),
+        Transition(
+            route="tweestapsverificatie-resetten",
+            name="reset_two_factor",
             title=_("Tweestapsverificatie resetten"),
+            submit_label=_("Tweestapsverificatie resetten"),
             success_message=_(
                 "De authenticator en back-upcodes zijn verwijderd; de gebruiker stelt bij de "
                 "volgende aanmelding opnieuw tweestapsverificatie in."
             ),
-        )
+            perform=lambda request, user, data: services.reset_two_factor(
+                user_id=user.pk, by=request.user
+            ),
+        ),
+    )

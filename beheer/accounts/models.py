@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 SUPPORT_GROUP = "support"
@@ -53,15 +54,12 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.username
 
-    @property
+    @cached_property
     def is_support(self) -> bool:
-        """Support (Itzos) may do everything; cached per request on the instance."""
+        """Support (Itzos) may do everything. Asked once per user object, so once per request
+        for the session's user."""
         if not self.is_active:
             return False
         if self.is_superuser:
             return True
-        cached = getattr(self, "_is_support_cache", None)
-        if cached is None:
-            cached = self.groups.filter(name=SUPPORT_GROUP).exists()
-            self._is_support_cache = cached
-        return cached
+        return self.groups.filter(name=SUPPORT_GROUP).exists()

@@ -69,7 +69,7 @@ def build_app(*, root_url: str, data_dir: Path):
     return dispatcher
 
 
-def wait_until_up(url: str, timeout: float = 20.0) -> bool:
+def wait_until_up(url: str, timeout: float = 60.0) -> bool:
     import time
 
     import requests
@@ -77,7 +77,7 @@ def wait_until_up(url: str, timeout: float = 20.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return True
         except requests.RequestException:
             pass
@@ -92,7 +92,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--data-dir", default="var/fhir")
     parser.add_argument(
-        "--wait", action="store_true", help="only wait (up to 20 s) until the server answers"
+        "--wait", action="store_true", help="only wait (up to 60 s) until the server answers"
     )
     args = parser.parse_args(argv)
     root_url = f"http://127.0.0.1:{args.port}"

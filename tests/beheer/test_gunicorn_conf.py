@@ -1,6 +1,5 @@
 """gunicorn.conf.py: what production runs (and `make bench` measures)."""
 
-import gc
 import os
 import runpy
 import socket
@@ -8,7 +7,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import requests
 from django.urls import reverse
@@ -39,38 +37,39 @@ def test_processes_not_threads_by_default():
     assert (conf["workers"], conf["threads"]) == (3, 2)
 
 
-def test_a_worker_freezes_its_objects_when_it_has_loaded_the_application():
-    conf = load()
-    try:
-        gc.unfreeze()
-        conf["post_worker_init"](SimpleNamespace())
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-
-
-def test_and_once_more_after_its_warm_up_requests(monkeypatch):
-    conf = load(GUNICORN_GC_FREEZE_AFTER="3")
-    calls = []
-    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
-    worker = SimpleNamespace()
-    conf["post_worker_init"](worker)
-    assert calls == ["collect", "freeze"]  # collected first: no garbage gets frozen
-    for _ in range(2):
-        conf["post_request"](worker, None, {}, None)
-    assert calls == ["collect", "freeze"]
-    conf["post_request"](worker, None, {}, None)  # the third request
-    assert calls == ["collect", "freeze"] * 2
-    for _ in range(5):
-        conf["post_request"](worker, None, {}, None)
-    assert calls == ["collect", "freeze"] * 2  # only once
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# A slow or busy machine (CI on two cores beside other work) may take long to start gunicorn
+# and to answer: every wait retries until a generous deadline, and nothing is timed.
+DEADLINE_SECONDS = 90
+
+
+def _get(proc, url, **kwargs) -> requests.Response:
+    """GET url once gunicorn answers it; retried on any connection error or timeout."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        try:
+            return requests.get(url, timeout=(5, 30), **kwargs)
+        except requests.RequestException:
+            assert proc.poll() is None, "gunicorn stopped"
+            assert time.monotonic() < deadline, f"no answer from gunicorn for {url}"
+            time.sleep(0.5)
+
+
+def _log_lines(log: Path, proc, until) -> list[str]:
+    """The access log's lines once `until(lines)` holds."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        lines = log.read_text().splitlines() if log.exists() else []
+        if until(lines):
+            return lines
+        assert proc.poll() is None, "gunicorn stopped"
+        assert time.monotonic() < deadline, f"access log lines missing: {lines}"
+        time.sleep(0.2)
 
 
 def test_a_real_gunicorn_logs_requests_without_query_strings(tmp_path):
@@ -84,6 +83,8 @@ def test_a_real_gunicorn_logs_requests_without_query_strings(tmp_path):
         WEB_CONCURRENCY="1",
         GUNICORN_ACCESSLOG=str(log),
         GUNICORN_LOG_LEVEL="warning",
+        # A worker that is slow to start on a busy machine is not killed.
+        GUNICORN_TIMEOUT="120",
         DJANGO_SETTINGS_MODULE="beheer.settings",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -94,45 +95,42 @@ def test_a_real_gunicorn_logs_requests_without_query_strings(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = requests.get(
-                    f"http://127.0.0.1:{port}/health/?token=geheim-123",
-                    cookies={"voorkeur": "koekje-456"},
-                    timeout=2,
-                )
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None, "gunicorn stopped"
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+        # A request retried after a timeout may be logged twice: the checks below look for
+        # lines, they do not count them.
+        response = _get(
+            proc, f"{base}/health/?token=geheim-123", cookies={"voorkeur": "koekje-456"}
+        )
         assert response.status_code == 200
-        deadline = time.monotonic() + 5
-        while "/health/" not in (log.read_text() if log.exists() else ""):
-            assert time.monotonic() < deadline, "no access log line"
-            time.sleep(0.1)
-        line = log.read_text()
-        assert '"GET /health/ HTTP/1.1" 200' in line
-        assert "geheim-123" not in line
-        assert "koekje-456" not in line
+        lines = _log_lines(log, proc, lambda lines: any("/health/" in x for x in lines))
+        assert any('"GET /health/ HTTP/1.1" 200' in line for line in lines)
+        assert not any("geheim-123" in line or "koekje-456" in line for line in lines)
 
         # A password link's token never reaches the log; the URL comes from the URLconf, so
         # a changed URL makes this fail instead of silently logging tokens.
         link = reverse("accounts:password_set", args=["MTIz", "cbx9z2-0123456789abcdef"])
-        requests.get(f"http://127.0.0.1:{port}{link}", timeout=5, allow_redirects=False)
+        _get(proc, f"{base}{link}", allow_redirects=False)
         # %0A in a path must not start a second, forged log line.
-        requests.get(f"http://127.0.0.1:{port}/health/%0A127.0.0.1 - admin ingelogd", timeout=5)
-        deadline = time.monotonic() + 5
-        while log.read_text().count("\n") < 3:
-            assert time.monotonic() < deadline, "log lines missing"
-            time.sleep(0.1)
-        lines = log.read_text().splitlines()
-        assert len(lines) == 3
-        assert "cbx9z2-0123456789abcdef" not in lines[1]
-        assert "/wachtwoord-instellen/[verborgen]/" in lines[1]
-        assert "\\n127.0.0.1 - admin ingelogd" in lines[2]
+        _get(proc, f"{base}/health/%0A127.0.0.1 - admin ingelogd")
+        lines = _log_lines(
+            log,
+            proc,
+            lambda lines: (
+                any("wachtwoord-instellen" in x for x in lines)
+                and any("admin ingelogd" in x for x in lines)
+            ),
+        )
+        text = "\n".join(lines)
+        assert "cbx9z2-0123456789abcdef" not in text
+        assert "/wachtwoord-instellen/[verborgen]/" in text
+        forged = [x for x in lines if "admin ingelogd" in x]
+        assert all("/health/\\n127.0.0.1 - admin ingelogd" in x for x in forged), forged
+        assert all(x.startswith("127.0.0.1 [") for x in lines), lines
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -2,7 +2,6 @@
 
 import json
 import socket
-import time
 
 import pytest
 
@@ -199,10 +198,10 @@ def test_a_slow_server_times_out(jwks_server, settings):
 
 def test_a_server_that_trickles_its_body_hits_the_overall_deadline(jwks_server, settings):
     settings.KT_JWKS_TIMEOUT = 1  # per receive; the whole fetch gets twice that
-    uri = jwks_server.serve(trickle=0.2)  # every byte well within the per-receive timeout
-    started = time.monotonic()
+    # Every byte well within the per-receive timeout; the whole body would take far longer
+    # than the deadline, so only the deadline can end the fetch with this error.
+    uri = jwks_server.serve(trickle=0.2)
     assert fetch_and_check(uri).error == "Het ophalen van de JWKS URI duurde te lang."
-    assert time.monotonic() - started < 4
 
 
 def test_an_unreachable_server_is_reported(jwks_server):

@@ -77,7 +77,7 @@ def test_service_error_is_shown_on_the_form(client_app, applicatie, domein, jwks
 
 def test_bad_redirect_uri_is_shown_on_its_field(client_app, applicatie, domein, jwks_server):
     response = _file(client_app, applicatie, domein, jwks_server.serve(), redirect_uris="ftp://x")
-    assert "De redirect URI &#39;ftp://x&#39; is geen geldige URL." in response.content.decode()
+    assert "De redirect URI &#x27;ftp://x&#x27; is geen geldige URL." in response.content.decode()
     assert not Connectieaanvraag.objects.exists()
 
 

@@ -87,7 +87,7 @@ def test_role_change_is_saved_confirmed_and_listed_in_the_history(
         follow=True,
     )
     page = response.content.decode()
-    assert "De rol van de applicatieinstantie is gewijzigd naar &#39;Alleen lezen&#39;." in page
+    assert "De rol van de applicatieinstantie is gewijzigd naar &#x27;Alleen lezen&#x27;." in page
     instance.refresh_from_db()
     assert instance.rol == other_role
     row = instance.historie.get(soort=WijzigingSoort.ROL)

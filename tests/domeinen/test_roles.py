@@ -199,9 +199,7 @@ def test_scopes_of_many_instances_take_two_queries(django_assert_num_queries, ap
         context = scope_context(instances)
         scopes = [scopes_for_instance(i, context) for i in instances]
     assert sum(1 for s in scopes if s and "resource-origin" in s[0]) == 3
-    # One renderer per role and domain (the role has GRANTED applications), and the same
-    # scopes per instance as when each instance is rendered on its own.
-    assert len(context.renderers) == len({(i.rol_id, i.domein_id) for i in instances}) == 2
+    # The same scopes per instance as when each instance is rendered on its own.
     assert scopes == [scopes_for_instance(i) for i in instances]
 
 
@@ -216,7 +214,7 @@ def _instances_in_new_domains(applicatie, rol, n):
 
 
 def test_a_role_without_granted_applications_renders_the_same_in_every_domain(applicatie):
-    """One renderer for a role without GRANTED permissions, whatever the domain (an
+    """A role without GRANTED permissions gives the same scopes in every domain (an
     application's instance list shows one instance per domain); each instance still gets its
     own Device in its OWN scopes."""
     rol = Rol.objects.create(naam="Eigen taken")
@@ -225,7 +223,6 @@ def test_a_role_without_granted_applications_renders_the_same_in_every_domain(ap
     instances = _instances_in_new_domains(applicatie, rol, 3)
     context = scope_context(instances)
     scopes = [scopes_for_instance(i, context) for i in instances]
-    assert list(context.renderers) == [(rol.pk, None)]
     assert scopes == [
         ["system/Patient.rs", f"system/Task.rs?resource-origin=Device/{i.client_id}"]
         for i in instances
@@ -264,18 +261,14 @@ def test_support_chooses_the_role_when_accepting_in_the_admin(
     assert aanvraag.instantie.rol == epd
 
 
-def test_a_role_granted_nothing_in_its_granted_permission_is_shared_and_renders_no_such_scope(
-    applicatie,
-):
-    """A GRANTED permission without applications names no Device anywhere: no scope, and the
-    role's renderer is shared across domains like a role without GRANTED permissions."""
+def test_a_role_granted_nothing_in_its_granted_permission_renders_no_such_scope(applicatie):
+    """A GRANTED permission without applications names no Device anywhere: no scope."""
     rol = Rol.objects.create(naam="Leeg verleend")
     Rolpermissie.objects.create(rol=rol, resource_type="Task", operatie="read", bereik="GRANTED")
     Rolpermissie.objects.create(rol=rol, resource_type="Patient", operatie="read", bereik="ALL")
     instances = _instances_in_new_domains(applicatie, rol, 2)
     context = scope_context(instances)
     assert [scopes_for_instance(i, context) for i in instances] == [["system/Patient.rs"]] * 2
-    assert list(context.renderers) == [(rol.pk, None)]
 
 
 def test_an_instance_granted_its_own_application_is_left_out_of_its_granted_scope(domein):

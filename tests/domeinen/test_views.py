@@ -157,7 +157,8 @@ def test_status_change_records_reason_and_confirms(client_dom, domein, instances
         url, {"status": "in_onderhoud", "reden": "Certificaat vervangen"}, follow=True
     )
     page = response.content.decode()
-    assert "De status van de applicatieinstantie is gewijzigd naar &#39;In onderhoud&#39;." in page
+    message = "De status van de applicatieinstantie is gewijzigd naar &#x27;In onderhoud&#x27;."
+    assert message in page
     alfa.refresh_from_db()
     assert alfa.status == InstantieStatus.IN_ONDERHOUD
     assert alfa.historie.first().reden == "Certificaat vervangen"

@@ -71,7 +71,7 @@ def new_page(browser, live_server):
             locale="nl-NL",
             java_script_enabled=False,  # the portal must work without JavaScript
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 

@@ -51,7 +51,7 @@ class SekmetServer:
         self.config.write_text(json.dumps(settings))
         self.log = directory / "sekmet.log"
 
-    def start(self, timeout: float = 20.0) -> "SekmetServer":
+    def start(self, timeout: float = 60.0) -> "SekmetServer":
         sekmet = Path(sys.executable).parent / "sekmet"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -65,11 +65,11 @@ class SekmetServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"sekmet exited: {self.log.read_text()[-2000:]}")
             try:
-                if requests.get(f"{self.base_url}metadata", timeout=1).status_code == 200:
+                if requests.get(f"{self.base_url}metadata", timeout=5).status_code == 200:
                     return self
             except requests.RequestException:
                 pass
-            time.sleep(0.05)
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"sekmet did not start in {timeout}s: {self.log.read_text()[-2000:]}")
 
@@ -85,19 +85,19 @@ class SekmetServer:
 
     # Direct access, "behind the portal's back".
     def get(self, path: str, **kwargs) -> requests.Response:
-        return requests.get(self.base_url + path, timeout=5, **kwargs)
+        return requests.get(self.base_url + path, timeout=30, **kwargs)
 
     def put(self, resource: dict, **kwargs) -> requests.Response:
         return requests.put(
             f"{self.base_url}{resource['resourceType']}/{resource['id']}",
             json=resource,
             headers={"Content-Type": "application/fhir+json", **kwargs.pop("headers", {})},
-            timeout=5,
+            timeout=30,
             **kwargs,
         )
 
     def delete(self, path: str, **kwargs) -> requests.Response:
-        return requests.delete(self.base_url + path, timeout=5, **kwargs)
+        return requests.delete(self.base_url + path, timeout=30, **kwargs)
 
 
 class ScriptedServer:

@@ -149,7 +149,7 @@ def test_two_worker_processes_on_sqlite_never_deliver_a_row_twice(smtp_server, t
         )
         for _ in range(2)
     ]
-    outputs = [w.communicate(timeout=60) for w in workers]
+    outputs = [w.communicate(timeout=180) for w in workers]
 
     assert [w.returncode for w in workers] == [0, 0], outputs
     processed = [int(out.split()[0]) for out, _ in outputs]

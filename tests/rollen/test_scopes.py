@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from rollen.models import ResourceType
-from rollen.scopes import Permission, ScopeRenderer, render_scopes
+from rollen.scopes import Permission, render_scopes
 
 ME = "11111111-1111-1111-1111-111111111111"
 A = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
@@ -153,27 +153,15 @@ def test_every_combination_renders_as_the_rules_say():
         assert render_scopes(perms, client_id=ME) == _reference_scopes(perms, client_id=ME)
 
 
-def test_the_renderer_of_a_role_gives_every_instance_what_render_scopes_gives():
-    """ScopeRenderer merges a role's permissions once and adds each instance's own Device: the
-    same lists as render_scopes, also for an instance that is itself one of the GRANTED
-    devices (which must be left out of its GRANTED scopes), for the same random roles."""
-    others = ["cccccccc-cccc-cccc-cccc-cccccccccccc", "dddddddd-dddd-dddd-dddd-dddddddddddd"]
-    for perms in _random_roles(1000):
-        renderer = ScopeRenderer(perms)
-        assert renderer(ME) == _reference_scopes(perms, client_id=ME)
-        for client_id in (A, B, *others):
-            assert renderer(client_id) == render_scopes(perms, client_id=client_id)
-        # A client_id as the model gives it (a UUID), also when it is one of the GRANTED.
-        assert renderer(uuid.UUID(A)) == render_scopes(perms, client_id=A)
-
-
-def test_the_renderer_leaves_an_instance_that_is_granted_itself_out_of_its_granted_scope():
-    renderer = ScopeRenderer([P("Task", "read", "GRANTED", [ME, A]), P("Task", "update", "OWN")])
-    assert renderer(ME) == [
+def test_an_instance_that_is_granted_itself_is_left_out_of_its_granted_scope():
+    perms = [P("Task", "read", "GRANTED", [ME, A]), P("Task", "update", "OWN")]
+    assert render_scopes(perms, client_id=ME) == [
         f"system/Task.u?resource-origin=Device/{ME}",
         f"system/Task.rs?resource-origin=Device/{A}",
     ]
-    assert renderer(B) == [
+    assert render_scopes(perms, client_id=B) == [
         f"system/Task.u?resource-origin=Device/{B}",
         f"system/Task.rs?resource-origin=Device/{ME},Device/{A}",
     ]
+    # A client_id as the model gives it (a UUID).
+    assert render_scopes(perms, client_id=uuid.UUID(A)) == render_scopes(perms, client_id=A)

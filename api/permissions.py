@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from api.models import DomeinApiSleutel
+
+
+class IsDomainKey(BasePermission):
+    message = _(
+        "Dit deel van de API is alleen voor autorisatieservers, met een API-sleutel van het domein."
+    )
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, DomeinApiSleutel)
+
+
+class IsBeheerder(BasePermission):
+    """A person (session or personal token); what they see is decided per object by selectors."""
+
+    message = _("Dit deel van de API is voor beheerders: log in of gebruik een persoonlijk token.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)

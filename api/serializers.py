@@ -1,0 +1,247 @@
+"""Representations. Read serializers only read; writes go through the services (views)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.models import PersoonlijkToken
+from applicaties.models import Applicatie
+from connectieaanvragen.models import Connectieaanvraag
+from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
+from domeinen.selectors import scopes_for_instance
+from rollen.models import Rol, Rolpermissie
+
+
+class DomeinSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Domein
+        fields = (
+            "naam",
+            "zorgaanbieder",
+            "omschrijving",
+            "fhir_base_url",
+            "token_endpoint",
+            "contact_naam",
+            "contact_email",
+            "contact_telefoon",
+        )
+
+
+class ApplicatieSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Applicatie
+        fields = (
+            "id",
+            "naam",
+            "leverancier",
+            "soort",
+            "omschrijving",
+            "contact_naam",
+            "contact_email",
+            "contact_telefoon",
+        )
+
+
+class ApplicatieRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Applicatie
+        fields = ("id", "naam")
+
+
+class RolRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rol
+        fields = ("id", "naam")
+
+
+class RolpermissieSerializer(serializers.ModelSerializer):
+    toegestane_applicaties = ApplicatieRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rolpermissie
+        fields = ("resource_type", "operatie", "bereik", "toegestane_applicaties")
+
+
+class RolSerializer(serializers.ModelSerializer):
+    permissies = RolpermissieSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rol
+        fields = ("id", "naam", "omschrijving", "permissies")
+
+
+class _ScopesMixin:
+    """Scopes need the page's roles and GRANTED devices; the view puts them in the context."""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_scopes(self, obj) -> list[str]:
+        return scopes_for_instance(obj, self.context.get("scope_context"))
+
+    def get_device(self, obj) -> str:
+        return obj.device_reference
+
+
+class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
+    """What an authorization server needs to admit a client and issue its tokens."""
+
+    actief = serializers.SerializerMethodField()
+    applicatie = serializers.CharField(source="applicatie.naam")
+    device = serializers.SerializerMethodField()
+    rol = serializers.CharField(source="rol.naam")
+    scopes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Applicatieinstantie
+        fields = (
+            "client_id",
+            "status",
+            "actief",
+            "applicatie",
+            "jwks_uri",
+            "device",
+            "redirect_uris",
+            "rol",
+            "scopes",
+        )
+
+    def get_actief(self, obj) -> bool:
+        return obj.status == InstantieStatus.ACTIEF
+
+
+class HistorieSerializer(serializers.ModelSerializer):
+    door = serializers.SerializerMethodField()
+    van_rol = serializers.CharField(source="van_rol.naam", allow_null=True, default=None)
+    naar_rol = serializers.CharField(source="naar_rol.naam", allow_null=True, default=None)
+
+    class Meta:
+        model = InstantieStatuswijziging
+        fields = (
+            "op",
+            "door",
+            "soort",
+            "van_status",
+            "naar_status",
+            "van_rol",
+            "naar_rol",
+            "reden",
+        )
+
+    def get_door(self, obj) -> str | None:
+        return str(obj.door) if obj.door else None
+
+
+class InstantieSerializer(_ScopesMixin, serializers.ModelSerializer):
+    applicatie = ApplicatieRefSerializer(read_only=True)
+    domein = serializers.CharField(source="domein.naam")
+    rol = RolRefSerializer(read_only=True)
+    device = serializers.SerializerMethodField()
+    scopes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Applicatieinstantie
+        fields = (
+            "client_id",
+            "applicatie",
+            "domein",
+            "status",
+            "status_sinds",
+            "rol",
+            "scopes",
+            "device",
+            "jwks_uri",
+            "redirect_uris",
+            "aangemaakt_op",
+        )
+
+
+class InstantieDetailSerializer(InstantieSerializer):
+    historie = HistorieSerializer(many=True, read_only=True)
+
+    class Meta(InstantieSerializer.Meta):
+        fields = (*InstantieSerializer.Meta.fields, "historie")
+
+
+class AanvraagSerializer(serializers.ModelSerializer):
+    applicatie = ApplicatieRefSerializer(read_only=True)
+    domein = serializers.CharField(source="domein.naam")
+    aangevraagd_door = serializers.SerializerMethodField()
+    client_id = serializers.UUIDField(source="instantie.client_id", allow_null=True, default=None)
+
+    class Meta:
+        model = Connectieaanvraag
+        fields = (
+            "id",
+            "applicatie",
+            "domein",
+            "status",
+            "jwks_uri",
+            "redirect_uris",
+            "toelichting",
+            "aangevraagd_door",
+            "aangevraagd_op",
+            "besloten_op",
+            "besluit_reden",
+            "client_id",
+        )
+
+    def get_aangevraagd_door(self, obj) -> str | None:
+        return str(obj.aangevraagd_door) if obj.aangevraagd_door else None
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class AanvraagInSerializer(serializers.Serializer):
+    applicatie = serializers.IntegerField(help_text="Id van de applicatie.")
+    domein = serializers.CharField(max_length=63, help_text="Naam van het domein.")
+    jwks_uri = serializers.CharField(max_length=500, allow_blank=True)
+    redirect_uris = serializers.ListField(
+        child=serializers.CharField(max_length=500, allow_blank=True), required=False, default=list
+    )
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AccepterenInSerializer(serializers.Serializer):
+    rol = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id van de rol; leeg: de standaardrol voor de soort applicatie.",
+    )
+
+
+class RedenInSerializer(serializers.Serializer):
+    reden = serializers.CharField(allow_blank=True, max_length=10000)
+
+
+class StatusInSerializer(RedenInSerializer):
+    status = serializers.ChoiceField(choices=InstantieStatus.choices)
+
+
+class RolInSerializer(RedenInSerializer):
+    rol = serializers.IntegerField(help_text="Id van de nieuwe rol.")
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersoonlijkToken
+        fields = (
+            "id",
+            "naam",
+            "prefix",
+            "aangemaakt_op",
+            "verloopt_op",
+            "laatst_gebruikt_op",
+            "ingetrokken_op",
+        )
+
+
+class TokenInSerializer(serializers.Serializer):
+    naam = serializers.CharField(max_length=100, allow_blank=True)
+    verloopt_op = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class TokenCreatedSerializer(TokenSerializer):
+    token = serializers.CharField(help_text="Het token; wordt alleen nu getoond.")
+
+    class Meta(TokenSerializer.Meta):
+        fields = (*TokenSerializer.Meta.fields, "token")

@@ -1,0 +1,89 @@
+"""Writes for API credentials: make (the secret is returned once) and revoke."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.tokens import DOMAIN_KEY_KIND, PERSONAL_TOKEN_KIND, new_secret
+from beheer.errors import ServiceError
+from domeinen.models import Domein
+
+
+def _clean_name(naam: str) -> str:
+    naam = (naam or "").strip()
+    if not naam:
+        raise ServiceError("Geef een omschrijving op.", code="name_required")
+    if len(naam) > 100:
+        raise ServiceError("De omschrijving is te lang (hoogstens 100 tekens).", code="invalid")
+    return naam
+
+
+@transaction.atomic
+def create_domain_key(*, domein_id: int, naam: str, by) -> tuple[DomeinApiSleutel, str]:
+    """Support makes a key for a domain's authorization server. Returns (key, secret)."""
+    if not (by.is_authenticated and by.is_support):
+        raise ServiceError("Alleen support kan API-sleutels maken.", code="not_support")
+    naam = _clean_name(naam)
+    try:
+        domein = Domein.objects.get(pk=domein_id)
+    except Domein.DoesNotExist as exc:
+        raise ServiceError("Kies een bestaand domein.", code="domain_not_found") from exc
+    token, prefix, digest = new_secret(DOMAIN_KEY_KIND)
+    key = DomeinApiSleutel.objects.create(
+        domein=domein, naam=naam, prefix=prefix, sleutel_hash=digest, aangemaakt_door=by
+    )
+    return key, token
+
+
+@transaction.atomic
+def revoke_domain_key(*, key_id: int, by) -> DomeinApiSleutel:
+    if not (by.is_authenticated and by.is_support):
+        raise ServiceError("Alleen support kan API-sleutels intrekken.", code="not_support")
+    try:
+        key = DomeinApiSleutel.objects.select_for_update().get(pk=key_id)
+    except DomeinApiSleutel.DoesNotExist as exc:
+        raise ServiceError("Deze API-sleutel bestaat niet.", code="not_found") from exc
+    if key.ingetrokken_op is None:
+        key.ingetrokken_op = timezone.now()
+        key.save(update_fields=["ingetrokken_op"])
+    return key
+
+
+@transaction.atomic
+def create_personal_token(
+    *, gebruiker, naam: str, by, verloopt_op=None
+) -> tuple[PersoonlijkToken, str]:
+    """A user makes a token for themselves, or support makes one for a user."""
+    if not by.is_authenticated or (by.pk != gebruiker.pk and not by.is_support):
+        raise ServiceError(
+            "U kunt alleen voor uzelf een persoonlijk token maken.", code="not_allowed"
+        )
+    if not gebruiker.is_active:
+        raise ServiceError("Dit account is niet actief.", code="invalid")
+    naam = _clean_name(naam)
+    if verloopt_op is not None and verloopt_op <= timezone.now():
+        raise ServiceError("De vervaldatum moet in de toekomst liggen.", code="invalid")
+    token, prefix, digest = new_secret(PERSONAL_TOKEN_KIND)
+    row = PersoonlijkToken.objects.create(
+        gebruiker=gebruiker,
+        naam=naam,
+        prefix=prefix,
+        sleutel_hash=digest,
+        verloopt_op=verloopt_op,
+        aangemaakt_door=by,
+    )
+    return row, token
+
+
+@transaction.atomic
+def revoke_personal_token(*, token_id: int, by) -> PersoonlijkToken:
+    try:
+        row = PersoonlijkToken.objects.select_for_update().get(pk=token_id)
+    except PersoonlijkToken.DoesNotExist as exc:
+        raise ServiceError("Dit token bestaat niet.", code="not_found") from exc
+    if row.gebruiker_id != by.pk and not by.is_support:
+        raise ServiceError("Dit token bestaat niet.", code="not_found")
+    if row.ingetrokken_op is None:
+        row.ingetrokken_op = timezone.now()
+        row.save(update_fields=["ingetrokken_op"])
+    return row
