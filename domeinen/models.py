@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
-from beheer.fhir.auth import AUTH_BEARER, AUTH_NONE, AUTH_SMART, TOKEN_ENV_RE
+from beheer.fhir.auth import (
+    AUTH_BEARER,
+    AUTH_NONE,
+    AUTH_SMART,
+    TOKEN_ENV_RE,
+    smart_configuration_url,
+)
 from beheer.models_common import ContactFields, Statuswijziging
 from rollen.models import Rol
 
@@ -116,6 +122,11 @@ class Domein(ContactFields):
 
     def __str__(self) -> str:
         return self.naam
+
+    @property
+    def smart_configuration_url(self) -> str:
+        """Where the token endpoint is read when none is configured."""
+        return smart_configuration_url(self.fhir_base_url)
 
     def fhir_auth_problem(self) -> str:
         """Why this domain's FHIR auth is incomplete (Dutch), or ''. Checked by the admin
