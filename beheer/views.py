@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -52,13 +51,3 @@ def start(request):
         "meer_applicaties": len(applicaties) > limit,
     }
     return render(request, "start.html", context)
-
-
-@never_cache
-@require_GET
-def bench_floor(request):
-    """The benchmark's floor: the cheapest page Django can serve through the whole middleware
-    stack (no database, no template). Only answers in benchmark mode (KT_BENCH=1)."""
-    if not settings.KT_BENCH:
-        raise Http404
-    return HttpResponse(b"ok", content_type="text/plain")
