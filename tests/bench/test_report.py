@@ -85,7 +85,7 @@ def test_too_many_queries_or_an_error_status_miss_the_target():
         ],
     )
     report = run.render_report(data, None, [], [])
-    assert "13 **>12**" in _row(report, "a")
+    assert "13 **> 12**" in _row(report, "a")
     assert "(status 500)" in _row(report, "b")
     assert "Targets missed: `a`, `b`." in report
 
@@ -106,6 +106,11 @@ def test_the_previous_run_is_shown_beside_and_compared():
     assert cells[6:] == ["10.0", "2.50", "**NEE**"]  # more than twice the previous p95
     cells = [c.strip() for c in _row(report, "only-new").split("|")[1:-1]]
     assert cells[6:] == ["—", "—", "ja"]
+
+
+def test_statements_that_differ_by_size_show_both():
+    data = _data("new", [("a", _result(2.0, queries=13), _result(2.0, queries=9), 1.0)])
+    assert "| 13 (small: 9) **> 12** |" in _row(run.render_report(data, None, [], []), "a")
 
 
 def test_the_floor_rows_have_no_ratio_targets():
