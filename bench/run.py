@@ -503,13 +503,15 @@ def code_version(code: Path) -> str:
             ["git", "-C", str(code), *args], capture_output=True, text=True, check=False
         ).stdout.strip()
 
-    commit = git("rev-parse", "--short", "HEAD") or "?"
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return f"{code.name} (not a git checkout)"
     dirty = (
         " (with uncommitted changes)"
         if git("status", "--porcelain", "--untracked-files=no")
         else ""
     )
-    return f"{git('rev-parse', '--abbrev-ref', 'HEAD') or '?'} {commit}{dirty}"
+    return f"{git('rev-parse', '--abbrev-ref', 'HEAD')} {commit}{dirty}"
 
 
 def floor_p95(results: dict, size: str) -> float:
