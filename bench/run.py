@@ -22,7 +22,8 @@ after the other): check the old one out in a worktree, run
 `bench/run.py --code /path/to/old --database-url .../ktb_bench_old --json old.json --label main`
 from this checkout (the bench is taken from here, the served code from there; an old tree without
 bench/settings.py still runs, since this bench's package is found first), then run it on this
-code with `--compare old.json`: the report shows both columns.
+code with `--compare old.json`: the report shows both columns. `--report-only RUN.json` writes
+the report of a saved run again (e.g. with another `--compare`) without measuring.
 
 To benchmark more pages, add lines to PAGES: the path is formatted with the fields the Django
 step returns (big_domein_id, big_domein_naam, instance_id, ...).
@@ -792,6 +793,12 @@ def parse_args(argv=None):
     parser.add_argument("--label", default="", help="a name for this run in a comparison")
     parser.add_argument("--compare", type=Path, help="the JSON of an earlier run, shown beside")
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench" / "latest.json")
+    parser.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: write the report of an earlier run's JSON (with --compare)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     if args.small:
@@ -807,6 +814,12 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     previous = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
+    if args.report_only:
+        data = json.loads(args.report_only.read_text(encoding="utf-8"))
+        report = render_report(data, previous, data["explains"], data["scenarios"])
+        args.out.write_text(report, encoding="utf-8")
+        print(f"written: {args.out}")
+        return 0
     urls = {"full": args.database_url, "small": small_url(args.database_url)}
     scales = {"full": args.scale, "small": args.scale * args.small_factor}
     envs, notes, contexts = {}, {}, {}

@@ -1,6 +1,8 @@
 """bench/run.py's report: per page the p95 at both sizes, their ratio, the ratio to the floor,
 the SQL statements, and a previous run's column when one is given."""
 
+import json
+
 from bench import run
 
 TIMES = "\u00d7"  # the report's multiplication sign
@@ -117,6 +119,19 @@ def test_the_floor_rows_have_no_ratio_targets():
     data = _data("new", [("floor", _result(2.0, queries=1), _result(2.0, queries=1), 1.0)])
     report = run.render_report(data, None, [], [])
     assert _row(report, "floor").endswith("| ja |")  # only the statement count and the status
+
+
+def test_the_report_can_be_written_again_from_the_json(tmp_path):
+    data = _data("new", [("dom-inst", _result(12.0), _result(10.0), 6.0)])
+    data["explains"], data["scenarios"] = [], [{"name": "Outbox", "result": "1000 mails."}]
+    previous = _data("main", [("dom-inst", _result(10.0), _result(10.0), 5.0)])
+    (tmp_path / "new.json").write_text(json.dumps(data))
+    (tmp_path / "old.json").write_text(json.dumps(previous))
+    out = tmp_path / "benchmarks.md"
+    argv = ["--report-only", str(tmp_path / "new.json"), "--compare", str(tmp_path / "old.json")]
+    assert run.main([*argv, "--out", str(out)]) == 0
+    assert out.read_text() == run.render_report(data, previous, [], data["scenarios"])
+    assert "- Outbox: 1000 mails." in out.read_text()
 
 
 def test_the_small_database_is_a_sibling_of_the_bench_database():
