@@ -39,11 +39,6 @@ if KT_OMGEVING not in KT_OMGEVINGEN:
     )
 # The public base URL of this portal, used for absolute links in e-mails.
 KT_BASE_URL = env_str("KT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Benchmark mode (`make bench` only): counts SQL queries per request in an X-KT-Queries header
-# and answers the floor view /bench/floor/. Never on prd2.
-KT_BENCH = env_bool("KT_BENCH", False)
-if KT_BENCH and KT_OMGEVING == "prd2":
-    raise ImproperlyConfigured("KT_BENCH mag niet aan staan op de productieomgeving (prd2).")
 
 # --- FHIR (the KT2Device on each domain's FHIR server) ------------------------------------
 # Read timeout in seconds for calls to a domain's FHIR server and token endpoint.
@@ -101,8 +96,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Dutch lockout page
 ]
-if KT_BENCH:  # outermost, so it counts the queries of every middleware too
-    MIDDLEWARE.insert(0, "beheer.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "beheer.urls"
 WSGI_APPLICATION = "beheer.wsgi.application"
