@@ -28,6 +28,16 @@ class AcceptForm(forms.Form):
         empty_label=_("Standaardrol voor de soort applicatie"),
         help_text=_("Wat de applicatieinstantie in het domein mag; later te wijzigen."),
     )
+    sleutelcontrole_reden = forms.CharField(
+        label=_("Reden om toch te accepteren"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Alleen nodig als de laatste controle van de sleutels niet in orde is; "
+            "komt in de historie."
+        ),
+    )
 
 
 class AanvraagHistorieInline(admin.TabularInline):
@@ -238,6 +248,7 @@ class ConnectieaanvraagAdmin(admin.ModelAdmin):
                 request_id=aanvraag.pk,
                 by=request.user,
                 rol_id=data["rol"].pk if data.get("rol") else None,
+                key_check_reason=data.get("sleutelcontrole_reden", ""),
             ),
             success_message=_("De connectieaanvraag is geaccepteerd."),
             submit_label=_("Accepteren"),
