@@ -66,11 +66,15 @@ class AanvraagAddForm(forms.Form):
     redirect_uris = forms.CharField(
         label=_("Redirect URI's"),
         required=False,
+        max_length=20 * 501,  # at most 20 URIs of 500 characters (beheer.uris)
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Eén URI per regel."),
     )
     toelichting = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Toelichting"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, admin_site, **kwargs):

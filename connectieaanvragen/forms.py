@@ -29,6 +29,7 @@ class NewRequestForm(PortalFormMixin, forms.Form):
     redirect_uris = forms.CharField(
         label=_("Redirect URI's (optioneel)"),
         required=False,
+        max_length=20 * 501,  # at most 20 URIs of 500 characters (beheer.uris)
         help_text=_("Eén URI per regel."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
