@@ -8,6 +8,7 @@ class BeheerConfig(AppConfig):
     verbose_name = "KT Beheer"
 
     def ready(self):
+        from beheer import checks  # noqa: F401 - registers the deploy checks
         from beheer.db import close_connections_with_stale_plans, read_timestamps_with_psycopg
 
         got_request_exception.connect(close_connections_with_stale_plans)
