@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import requests
 
+from beheer.safe_fetch import call_with_deadline
+
 FHIR_JSON = "application/fhir+json"
 log = logging.getLogger(__name__)
 
@@ -113,13 +115,19 @@ class FhirClient:
             headers["Content-Type"] = FHIR_JSON
         headers.update(self.auth_headers())
         try:
-            response = self.session.request(
-                method,
-                url,
-                json=json_body,
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,
+            # One wall-clock deadline over the whole exchange (beheer.safe_fetch): requests'
+            # timeouts bound each socket read only, not a server that trickles its answer.
+            response = call_with_deadline(
+                lambda: self.session.request(
+                    method,
+                    url,
+                    json=json_body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                ),
+                seconds=sum(self.timeout),
+                on_timeout=lambda: requests.Timeout("wall-clock deadline"),
             )
         except requests.Timeout as exc:
             raise RetryableFhirError(f"De FHIR-server antwoordde niet op tijd ({url}).") from exc

@@ -166,3 +166,13 @@ def test_call_with_deadline_stops_waiting_for_a_slow_call():
     assert call_with_deadline(lambda: 42, seconds=5, on_timeout=TimeoutError) == 42
     with pytest.raises(ZeroDivisionError):
         call_with_deadline(lambda: 1 / 0, seconds=5, on_timeout=TimeoutError)
+
+
+def test_a_fhir_server_that_trickles_its_headers_cannot_outlast_the_deadline(slow_header_server):
+    from beheer.fhir.client import FhirClient, RetryableFhirError
+
+    client = FhirClient(f"http://127.0.0.1:{slow_header_server.port}/fhir/", timeout=(1, 1))
+    started = time.monotonic()
+    with pytest.raises(RetryableFhirError, match="niet op tijd"):
+        client.read("Device", "x")
+    assert time.monotonic() - started < 30  # the server had a minute of bytes left
