@@ -74,9 +74,17 @@ def test_support_who_filed_may_not_decide_but_other_support_may(both, fellow):
 def test_the_review_page_says_why_and_who_else_decides(client, own_request, both, fellow):
     login(client, both)
     url = reverse("connectieaanvragen:beoordelen", args=[own_request.domein.naam, own_request.pk])
-    blokkade = client.get(url).context["besluit_blokkade"]
+    page = client.get(url)
+    blokkade = page.context["besluit_blokkade"]
     assert "U hebt deze connectieaanvraag zelf ingediend" in blokkade
     assert "andere domeinbeheerder van dit domein of support" in blokkade
+    # The page says so instead of offering the decision.
+    html = page.content.decode()
+    assert "U hebt deze connectieaanvraag zelf ingediend" in html
+    assert (
+        reverse("connectieaanvragen:accepteren", args=[own_request.domein.naam, own_request.pk])
+        not in html
+    )
     response = client.post(
         reverse("connectieaanvragen:accepteren", args=[own_request.domein.naam, own_request.pk]),
         follow=True,
@@ -143,6 +151,10 @@ def test_the_review_form_asks_for_confirmation_and_reason(client, unchecked, fel
     page = client.get(reverse("connectieaanvragen:beoordelen", args=args))
     assert page.context["sleutels_in_orde"] is False
     assert "sleutels_reden" in page.context["accept_form"].fields
+    html = page.content.decode()
+    assert 'name="accepteren-sleutels_bevestigd"' in html
+    assert 'name="accepteren-sleutels_reden"' in html
+    assert "niet in orde" in html
     url = reverse("connectieaanvragen:accepteren", args=args)
     response = client.post(url, {"accepteren-sleutels_bevestigd": "on"})
     assert "sleutels_reden" in response.context["accept_form"].errors
