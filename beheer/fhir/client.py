@@ -163,7 +163,11 @@ class FhirClient:
         return response
 
     def _log(self, method: str, url: str, request_id: str, outcome) -> None:
-        level = logging.INFO if isinstance(outcome, int) and outcome < 400 else logging.WARNING
+        # A read that finds nothing is how a Device's first write starts: not a warning.
+        expected = isinstance(outcome, int) and (
+            outcome < 400 or (method == "GET" and outcome == 404)
+        )
+        level = logging.INFO if expected else logging.WARNING
         log.log(
             level,
             "FHIR %s %s -> %s (X-Request-Id %s, X-Correlation-Id %s)",
