@@ -1,9 +1,17 @@
 """Reads about connection requests, always scoped to what a user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
-from domeinen.selectors import of_users_domains_or_applications
+from applicaties.selectors import applications_for_user
+from connectieaanvragen.models import (
+    AanvraagStatus,
+    Connectieaanvraag,
+    WijzigingStatus,
+    Wijzigingsverzoek,
+    open_first,
+)
+from domeinen.models import Applicatieinstantie
+from domeinen.selectors import domains_for_user, of_users_domains_or_applications
 
 
 def requests_for_review() -> QuerySet[Connectieaanvraag]:
@@ -62,3 +70,89 @@ def open_request_exists(*, applicatie_id: int, domein_id: int) -> bool:
     return Connectieaanvraag.objects.filter(
         applicatie_id=applicatie_id, domein_id=domein_id, status=AanvraagStatus.AANGEVRAAGD
     ).exists()
+
+
+# --- the applicatiebeheerder's pages ----------------------------------------------------------
+
+
+def application_request(*, user, applicatie_id: int, pk: int) -> Connectieaanvraag | None:
+    """One request of one of the user's applications (support: any), with what its page
+    shows; None when it is not theirs."""
+    return (
+        Connectieaanvraag.objects.filter(
+            applicatie__in=applications_for_user(user=user), applicatie_id=applicatie_id, pk=pk
+        )
+        .select_related("applicatie", "domein", "aangevraagd_door", "besloten_door", "instantie")
+        .first()
+    )
+
+
+def application_instance(*, user, applicatie_id: int, client_id) -> Applicatieinstantie | None:
+    """One instance of one of the user's applications, with its domain and role."""
+    return (
+        Applicatieinstantie.objects.filter(
+            applicatie__in=applications_for_user(user=user),
+            applicatie_id=applicatie_id,
+            client_id=client_id,
+        )
+        .select_related("applicatie", "domein", "rol")
+        .first()
+    )
+
+
+def changes_for_instance(*, instance) -> QuerySet[Wijzigingsverzoek]:
+    """An instance's change requests, newest first, with who asked and who decided."""
+    return instance.wijzigingsverzoeken.select_related("aangevraagd_door", "besloten_door")
+
+
+def application_change(*, user, applicatie_id: int, pk: int) -> Wijzigingsverzoek | None:
+    return (
+        Wijzigingsverzoek.objects.filter(
+            instantie__applicatie__in=applications_for_user(user=user),
+            instantie__applicatie_id=applicatie_id,
+            pk=pk,
+        )
+        .select_related("instantie")
+        .first()
+    )
+
+
+# --- the domeinbeheerder's pages --------------------------------------------------------------
+
+
+def changes_for_review() -> QuerySet[Wijzigingsverzoek]:
+    """Change requests as the review page loads one, with the instance, its domain,
+    application and role, and the people."""
+    return Wijzigingsverzoek.objects.select_related(
+        "instantie__domein",
+        "instantie__applicatie",
+        "instantie__rol",
+        "aangevraagd_door",
+        "besloten_door",
+    )
+
+
+def changes_in_users_domain(queryset, *, user, naam: str) -> QuerySet[Wijzigingsverzoek]:
+    """Change requests of instances in the domain `naam`, if `user` administers it."""
+    return queryset.filter(
+        instantie__domein__in=domains_for_user(user=user), instantie__domein__naam=naam
+    )
+
+
+def changes_for_domain(*, domein) -> QuerySet[Wijzigingsverzoek]:
+    """A domain's change requests: open ones first, then newest first."""
+    open_first_expr = Case(
+        When(status=WijzigingStatus.AANGEVRAAGD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Wijzigingsverzoek.objects.filter(instantie__domein=domein)
+        .select_related("instantie__applicatie", "aangevraagd_door")
+        .annotate(_open=open_first_expr)
+        .order_by("_open", "-aangevraagd_op", "-id")
+    )
+
+
+def change_history(*, verzoek) -> QuerySet:
+    return verzoek.historie.select_related("door")
