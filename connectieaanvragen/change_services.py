@@ -93,7 +93,9 @@ def file_change(
     A new JWKS URI whose keys do not pass the check is refused with the same message as at
     filing. When only the redirect URIs change, the current keys are checked too, for the
     review page, but their state does not block the change."""
-    instance = Applicatieinstantie.objects.filter(pk=instance_id).only("jwks_uri", "applicatie_id").first()
+    instance = (
+        Applicatieinstantie.objects.filter(pk=instance_id).only("jwks_uri", "applicatie_id").first()
+    )
     if instance is None:
         raise ServiceError("Deze applicatieinstantie bestaat niet.", code="not_found")
     if not user_administers_application(user=by, applicatie_id=instance.applicatie_id):
@@ -149,9 +151,10 @@ def request_change(
             code="instance_closed",
         )
     new_jwks = instance.jwks_uri if jwks_uri is None else check_jwks_uri(jwks_uri)
-    new_redirects = (
-        list(instance.redirect_uris) if redirect_uris is None else check_redirect_uris(redirect_uris)
-    )
+    if redirect_uris is None:
+        new_redirects = list(instance.redirect_uris)
+    else:
+        new_redirects = check_redirect_uris(redirect_uris)
     toelichting = (toelichting or "").strip()
     if len(toelichting) > MAX_REMARKS:
         raise ServiceError(

@@ -78,8 +78,7 @@ class ChangeForm(PortalFormMixin, forms.Form):
         label=_("JWKS URI"),
         max_length=500,
         help_text=_(
-            "Een nieuwe JWKS URI wordt opgehaald en gecontroleerd zoals bij een "
-            "connectieaanvraag."
+            "Een nieuwe JWKS URI wordt opgehaald en gecontroleerd zoals bij een connectieaanvraag."
         ),
         error_messages={"required": _("Geef de JWKS URI op.")},
         widget=forms.URLInput(attrs={"autocomplete": "url"}),

@@ -153,10 +153,7 @@ def request_change_view(request, pk, client_id):
         else:
             messages.success(
                 request,
-                _(
-                    "Uw wijzigingsverzoek is ingediend. De domeinbeheerders van %s "
-                    "beoordelen het."
-                )
+                _("Uw wijzigingsverzoek is ingediend. De domeinbeheerders van %s beoordelen het.")
                 % instance.domein,
             )
             return redirect(

@@ -156,3 +156,19 @@ def changes_for_domain(*, domein) -> QuerySet[Wijzigingsverzoek]:
 
 def change_history(*, verzoek) -> QuerySet:
     return verzoek.historie.select_related("door")
+
+
+def changes_visible_to_user(*, user) -> QuerySet[Wijzigingsverzoek]:
+    """Change requests of instances in the user's domains or of the user's applications."""
+    if not user.is_authenticated:
+        return Wijzigingsverzoek.objects.none()
+    qs = Wijzigingsverzoek.objects.select_related(
+        "instantie__applicatie", "instantie__domein", "aangevraagd_door"
+    )
+    if user.is_support:
+        return qs
+    return qs.filter(
+        instantie__in=Applicatieinstantie.objects.filter(
+            of_users_domains_or_applications(user)
+        ).values("pk")
+    )

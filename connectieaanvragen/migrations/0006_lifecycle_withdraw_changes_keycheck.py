@@ -7,127 +7,325 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applicaties', '0002_trigram_search_indexes'),
-        ('connectieaanvragen', '0005_trigram_search_indexes'),
-        ('domeinen', '0008_lifecycle_withdraw_changes_keycheck'),
+        ("applicaties", "0002_trigram_search_indexes"),
+        ("connectieaanvragen", "0005_trigram_search_indexes"),
+        ("domeinen", "0008_lifecycle_withdraw_changes_keycheck"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WijzigingStatuswijziging',
+            name="WijzigingStatuswijziging",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='op')),
-                ('van_status', models.CharField(blank=True, choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken'), ('vervallen', 'Vervallen')], max_length=20, verbose_name='van')),
-                ('naar_status', models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken'), ('vervallen', 'Vervallen')], max_length=20, verbose_name='naar')),
-                ('reden', models.TextField(blank=True, verbose_name='reden')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("op", models.DateTimeField(default=django.utils.timezone.now, verbose_name="op")),
+                (
+                    "van_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                            ("ingetrokken", "Ingetrokken"),
+                            ("vervallen", "Vervallen"),
+                        ],
+                        max_length=20,
+                        verbose_name="van",
+                    ),
+                ),
+                (
+                    "naar_status",
+                    models.CharField(
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                            ("ingetrokken", "Ingetrokken"),
+                            ("vervallen", "Vervallen"),
+                        ],
+                        max_length=20,
+                        verbose_name="naar",
+                    ),
+                ),
+                ("reden", models.TextField(blank=True, verbose_name="reden")),
             ],
             options={
-                'verbose_name': 'statuswijziging wijzigingsverzoek',
-                'verbose_name_plural': 'historie wijzigingsverzoek',
-                'ordering': ['-op', '-id'],
-                'abstract': False,
+                "verbose_name": "statuswijziging wijzigingsverzoek",
+                "verbose_name_plural": "historie wijzigingsverzoek",
+                "ordering": ["-op", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Wijzigingsverzoek',
+            name="Wijzigingsverzoek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('oude_jwks_uri', models.URLField(max_length=500, verbose_name='huidige JWKS URI')),
-                ('oude_redirect_uris', models.JSONField(blank=True, default=list, verbose_name="huidige redirect URI's")),
-                ('jwks_uri', models.URLField(max_length=500, verbose_name='nieuwe JWKS URI')),
-                ('redirect_uris', models.JSONField(blank=True, default=list, verbose_name="nieuwe redirect URI's")),
-                ('toelichting', models.TextField(blank=True, verbose_name='toelichting')),
-                ('status', models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken'), ('vervallen', 'Vervallen')], default='aangevraagd', max_length=20, verbose_name='status')),
-                ('aangevraagd_op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aangevraagd op')),
-                ('besloten_op', models.DateTimeField(blank=True, null=True, verbose_name='besloten op')),
-                ('besluit_reden', models.TextField(blank=True, verbose_name='reden van het besluit')),
-                ('jwks_gecontroleerd_op', models.DateTimeField(blank=True, null=True, verbose_name='JWKS gecontroleerd op')),
-                ('jwks_resultaat', models.JSONField(blank=True, default=dict, verbose_name='resultaat JWKS-controle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("oude_jwks_uri", models.URLField(max_length=500, verbose_name="huidige JWKS URI")),
+                (
+                    "oude_redirect_uris",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="huidige redirect URI's"
+                    ),
+                ),
+                ("jwks_uri", models.URLField(max_length=500, verbose_name="nieuwe JWKS URI")),
+                (
+                    "redirect_uris",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="nieuwe redirect URI's"
+                    ),
+                ),
+                ("toelichting", models.TextField(blank=True, verbose_name="toelichting")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                            ("ingetrokken", "Ingetrokken"),
+                            ("vervallen", "Vervallen"),
+                        ],
+                        default="aangevraagd",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "aangevraagd_op",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="aangevraagd op"
+                    ),
+                ),
+                (
+                    "besloten_op",
+                    models.DateTimeField(blank=True, null=True, verbose_name="besloten op"),
+                ),
+                (
+                    "besluit_reden",
+                    models.TextField(blank=True, verbose_name="reden van het besluit"),
+                ),
+                (
+                    "jwks_gecontroleerd_op",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="JWKS gecontroleerd op"
+                    ),
+                ),
+                (
+                    "jwks_resultaat",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="resultaat JWKS-controle"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wijzigingsverzoek',
-                'verbose_name_plural': 'wijzigingsverzoeken',
-                'ordering': ['-aangevraagd_op', '-id'],
+                "verbose_name": "wijzigingsverzoek",
+                "verbose_name_plural": "wijzigingsverzoeken",
+                "ordering": ["-aangevraagd_op", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='connectieaanvraag',
-            name='connectieaanvraag_status_valid',
+            model_name="connectieaanvraag",
+            name="connectieaanvraag_status_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='connectieaanvraag',
-            name='connectieaanvraag_decision_consistent',
+            model_name="connectieaanvraag",
+            name="connectieaanvraag_decision_consistent",
         ),
         migrations.AlterField(
-            model_name='aanvraagstatuswijziging',
-            name='naar_status',
-            field=models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken')], max_length=20, verbose_name='naar'),
+            model_name="aanvraagstatuswijziging",
+            name="naar_status",
+            field=models.CharField(
+                choices=[
+                    ("aangevraagd", "Aangevraagd"),
+                    ("geaccepteerd", "Geaccepteerd"),
+                    ("geweigerd", "Geweigerd"),
+                    ("ingetrokken", "Ingetrokken"),
+                ],
+                max_length=20,
+                verbose_name="naar",
+            ),
         ),
         migrations.AlterField(
-            model_name='aanvraagstatuswijziging',
-            name='van_status',
-            field=models.CharField(blank=True, choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken')], max_length=20, verbose_name='van'),
+            model_name="aanvraagstatuswijziging",
+            name="van_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("aangevraagd", "Aangevraagd"),
+                    ("geaccepteerd", "Geaccepteerd"),
+                    ("geweigerd", "Geweigerd"),
+                    ("ingetrokken", "Ingetrokken"),
+                ],
+                max_length=20,
+                verbose_name="van",
+            ),
         ),
         migrations.AlterField(
-            model_name='connectieaanvraag',
-            name='status',
-            field=models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd'), ('ingetrokken', 'Ingetrokken')], default='aangevraagd', max_length=20, verbose_name='status'),
+            model_name="connectieaanvraag",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("aangevraagd", "Aangevraagd"),
+                    ("geaccepteerd", "Geaccepteerd"),
+                    ("geweigerd", "Geweigerd"),
+                    ("ingetrokken", "Ingetrokken"),
+                ],
+                default="aangevraagd",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='connectieaanvraag',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['aangevraagd', 'geaccepteerd', 'geweigerd', 'ingetrokken'])), name='connectieaanvraag_status_valid'),
+            model_name="connectieaanvraag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["aangevraagd", "geaccepteerd", "geweigerd", "ingetrokken"])
+                ),
+                name="connectieaanvraag_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='connectieaanvraag',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('besloten_op__isnull', True), ('instantie__isnull', True), ('status', 'aangevraagd')), models.Q(('besloten_op__isnull', False), ('instantie__isnull', False), ('status', 'geaccepteerd')), models.Q(('besloten_op__isnull', False), ('instantie__isnull', True), ('status', 'geweigerd'), models.Q(('besluit_reden', ''), _negated=True)), models.Q(('besloten_op__isnull', False), ('instantie__isnull', True), ('status', 'ingetrokken')), _connector='OR'), name='connectieaanvraag_decision_consistent'),
+            model_name="connectieaanvraag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("besloten_op__isnull", True),
+                        ("instantie__isnull", True),
+                        ("status", "aangevraagd"),
+                    ),
+                    models.Q(
+                        ("besloten_op__isnull", False),
+                        ("instantie__isnull", False),
+                        ("status", "geaccepteerd"),
+                    ),
+                    models.Q(
+                        ("besloten_op__isnull", False),
+                        ("instantie__isnull", True),
+                        ("status", "geweigerd"),
+                        models.Q(("besluit_reden", ""), _negated=True),
+                    ),
+                    models.Q(
+                        ("besloten_op__isnull", False),
+                        ("instantie__isnull", True),
+                        ("status", "ingetrokken"),
+                    ),
+                    _connector="OR",
+                ),
+                name="connectieaanvraag_decision_consistent",
+            ),
         ),
         migrations.AddField(
-            model_name='wijzigingstatuswijziging',
-            name='door',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='door'),
+            model_name="wijzigingstatuswijziging",
+            name="door",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="door",
+            ),
         ),
         migrations.AddField(
-            model_name='wijzigingsverzoek',
-            name='aangevraagd_door',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='aangevraagd door'),
+            model_name="wijzigingsverzoek",
+            name="aangevraagd_door",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="aangevraagd door",
+            ),
         ),
         migrations.AddField(
-            model_name='wijzigingsverzoek',
-            name='besloten_door',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='besloten door'),
+            model_name="wijzigingsverzoek",
+            name="besloten_door",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="besloten door",
+            ),
         ),
         migrations.AddField(
-            model_name='wijzigingsverzoek',
-            name='instantie',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wijzigingsverzoeken', to='domeinen.applicatieinstantie', verbose_name='applicatieinstantie'),
+            model_name="wijzigingsverzoek",
+            name="instantie",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="wijzigingsverzoeken",
+                to="domeinen.applicatieinstantie",
+                verbose_name="applicatieinstantie",
+            ),
         ),
         migrations.AddField(
-            model_name='wijzigingstatuswijziging',
-            name='verzoek',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='historie', to='connectieaanvragen.wijzigingsverzoek', verbose_name='wijzigingsverzoek'),
+            model_name="wijzigingstatuswijziging",
+            name="verzoek",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="historie",
+                to="connectieaanvragen.wijzigingsverzoek",
+                verbose_name="wijzigingsverzoek",
+            ),
         ),
         migrations.AddIndex(
-            model_name='wijzigingsverzoek',
-            index=models.Index(fields=['instantie', 'status'], name='wijziging_inst_status_idx'),
+            model_name="wijzigingsverzoek",
+            index=models.Index(fields=["instantie", "status"], name="wijziging_inst_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='wijzigingsverzoek',
-            index=models.Index(fields=['status', '-aangevraagd_op'], name='wijziging_status_idx'),
+            model_name="wijzigingsverzoek",
+            index=models.Index(fields=["status", "-aangevraagd_op"], name="wijziging_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='wijzigingsverzoek',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'aangevraagd')), fields=('instantie',), name='wijziging_one_open_per_instance', violation_error_message='Er is al een openstaand wijzigingsverzoek voor deze applicatieinstantie.'),
+            model_name="wijzigingsverzoek",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "aangevraagd")),
+                fields=("instantie",),
+                name="wijziging_one_open_per_instance",
+                violation_error_message="Er is al een openstaand wijzigingsverzoek voor deze applicatieinstantie.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wijzigingsverzoek',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['aangevraagd', 'geaccepteerd', 'geweigerd', 'ingetrokken', 'vervallen'])), name='wijziging_status_valid'),
+            model_name="wijzigingsverzoek",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["aangevraagd", "geaccepteerd", "geweigerd", "ingetrokken", "vervallen"],
+                    )
+                ),
+                name="wijziging_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wijzigingsverzoek',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('besloten_op__isnull', True), ('status', 'aangevraagd')), models.Q(models.Q(('status', 'aangevraagd'), _negated=True), ('besloten_op__isnull', False), models.Q(models.Q(('status', 'geweigerd'), _negated=True), models.Q(('besluit_reden', ''), _negated=True), _connector='OR')), _connector='OR'), name='wijziging_decision_consistent'),
+            model_name="wijzigingsverzoek",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("besloten_op__isnull", True), ("status", "aangevraagd")),
+                    models.Q(
+                        models.Q(("status", "aangevraagd"), _negated=True),
+                        ("besloten_op__isnull", False),
+                        models.Q(
+                            models.Q(("status", "geweigerd"), _negated=True),
+                            models.Q(("besluit_reden", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="wijziging_decision_consistent",
+            ),
         ),
     ]

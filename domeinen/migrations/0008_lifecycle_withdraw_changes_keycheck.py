@@ -4,65 +4,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('domeinen', '0007_instantie_dom_app_idx'),
+        ("domeinen", "0007_instantie_dom_app_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_certificaat_verloopt_op',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='eerste certificaat (x5c) verloopt op'),
+            model_name="applicatieinstantie",
+            name="sleutels_certificaat_verloopt_op",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="eerste certificaat (x5c) verloopt op"
+            ),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_fout',
-            field=models.TextField(blank=True, verbose_name='fout bij de sleutelcontrole'),
+            model_name="applicatieinstantie",
+            name="sleutels_fout",
+            field=models.TextField(blank=True, verbose_name="fout bij de sleutelcontrole"),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_fout_gemeld',
-            field=models.BooleanField(default=False, verbose_name='fout gemeld'),
+            model_name="applicatieinstantie",
+            name="sleutels_fout_gemeld",
+            field=models.BooleanField(default=False, verbose_name="fout gemeld"),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_fouten_op_rij',
-            field=models.PositiveIntegerField(default=0, verbose_name='mislukte controles op rij'),
+            model_name="applicatieinstantie",
+            name="sleutels_fouten_op_rij",
+            field=models.PositiveIntegerField(default=0, verbose_name="mislukte controles op rij"),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_gecontroleerd_op',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sleutels laatst gecontroleerd op'),
+            model_name="applicatieinstantie",
+            name="sleutels_gecontroleerd_op",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="sleutels laatst gecontroleerd op"
+            ),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_sinds',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sleutelcontrole zo sinds'),
+            model_name="applicatieinstantie",
+            name="sleutels_sinds",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="sleutelcontrole zo sinds"
+            ),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_status',
-            field=models.CharField(choices=[('onbekend', 'Nog niet gecontroleerd'), ('in_orde', 'In orde'), ('fout', 'Fout')], default='onbekend', max_length=10, verbose_name='sleutelcontrole'),
+            model_name="applicatieinstantie",
+            name="sleutels_status",
+            field=models.CharField(
+                choices=[
+                    ("onbekend", "Nog niet gecontroleerd"),
+                    ("in_orde", "In orde"),
+                    ("fout", "Fout"),
+                ],
+                default="onbekend",
+                max_length=10,
+                verbose_name="sleutelcontrole",
+            ),
         ),
         migrations.AddField(
-            model_name='applicatieinstantie',
-            name='sleutels_verloop_gemeld_voor',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='verloop gemeld voor'),
+            model_name="applicatieinstantie",
+            name="sleutels_verloop_gemeld_voor",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="verloop gemeld voor"),
         ),
         migrations.AddField(
-            model_name='instantiestatuswijziging',
-            name='naar_waarden',
-            field=models.JSONField(blank=True, default=dict, verbose_name='nieuwe waarden'),
+            model_name="instantiestatuswijziging",
+            name="naar_waarden",
+            field=models.JSONField(blank=True, default=dict, verbose_name="nieuwe waarden"),
         ),
         migrations.AddField(
-            model_name='instantiestatuswijziging',
-            name='van_waarden',
-            field=models.JSONField(blank=True, default=dict, verbose_name='oude waarden'),
+            model_name="instantiestatuswijziging",
+            name="van_waarden",
+            field=models.JSONField(blank=True, default=dict, verbose_name="oude waarden"),
         ),
         migrations.AlterField(
-            model_name='instantiestatuswijziging',
-            name='soort',
-            field=models.CharField(choices=[('status', 'Status'), ('rol', 'Rol'), ('uris', "JWKS URI / redirect URI's")], default='status', max_length=10, verbose_name='soort wijziging'),
+            model_name="instantiestatuswijziging",
+            name="soort",
+            field=models.CharField(
+                choices=[
+                    ("status", "Status"),
+                    ("rol", "Rol"),
+                    ("uris", "JWKS URI / redirect URI's"),
+                ],
+                default="status",
+                max_length=10,
+                verbose_name="soort wijziging",
+            ),
         ),
     ]
