@@ -133,6 +133,38 @@ def test_instance_status_mail_links_open_the_instance_page(world):
     assert "connectieaanvragen:applicatie_instantie" in opened
 
 
+def test_change_mails_link_to_the_review_page_and_the_instance_page(world):
+    from connectieaanvragen.change_services import accept_change, request_change
+
+    w = world
+    instance = make_instance(applicatie=w["app"], domein=w["domein"])
+    verzoek = w["send"](
+        "wijziging",
+        request_change,
+        instance_id=instance.pk,
+        by=w["anna"],
+        redirect_uris=["https://app.example.org/terug"],
+    )
+    (message,) = mail.outbox
+    data = {instance.jwks_uri, "https://app.example.org/terug"}
+    opened = _open_every_link(message, _users(w["dora"]), data=data)
+    assert "connectieaanvragen:wijziging_beoordelen" in opened
+    w["send"]("geaccepteerd", accept_change, change_id=verzoek.pk, by=w["dora"])
+    (message,) = mail.outbox
+    opened = _open_every_link(message, _users(w["anna"]), data=data)
+    assert "connectieaanvragen:applicatie_instantie" in opened
+
+
+def test_withdrawn_request_mail_links_open_the_review_page(world):
+    from connectieaanvragen.services import withdraw_request
+
+    w = world
+    aanvraag = make_request(applicatie=w["app"], domein=w["domein"], by=w["anna"])
+    w["send"]("ingetrokken", withdraw_request, request_id=aanvraag.pk, by=w["anna"])
+    (message,) = mail.outbox
+    assert "connectieaanvragen:beoordelen" in _open_every_link(message, _users(w["dora"]))
+
+
 def test_unlock_mail_links_open_the_login_page(world):
     w = world
     w["send"]("ontgrendeld", queue_unlock_mail, user=w["anna"])
