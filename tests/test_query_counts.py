@@ -157,3 +157,49 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
             *roles,
             "connectieaanvragen_aanvraagstatuswijziging",
         ]
+
+
+def test_issue_18_pages_do_not_grow_with_the_data(client, person, domein, applicatie):
+    """The vendor's request and instance pages, the domain's change list and change review."""
+    from connectieaanvragen.change_services import accept_change, refuse_change, request_change
+
+    login(client, person)
+    instance = make_instance(applicatie=applicatie, domein=domein)
+    aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[person]))
+
+    def more_changes(n):
+        for i in range(n):
+            verzoek = request_change(
+                instance_id=instance.pk,
+                by=person,
+                redirect_uris=[f"https://app.example.org/{instance.historie.count()}/{i}"],
+            )
+            if i % 2:
+                accept_change(change_id=verzoek.pk, by=person)
+            else:
+                refuse_change(change_id=verzoek.pk, reason="nee", by=person)
+            other = make_instance(applicatie=ApplicatieFactory(beheerders=[person]), domein=domein)
+            request_change(instance_id=other.pk, by=person, redirect_uris=["https://o.nl/t"])
+
+    more_changes(2)
+    verzoek = request_change(
+        instance_id=instance.pk, by=person, jwks_uri="https://keys.example.org/nieuw.json"
+    )
+    urls = [
+        f"/applicaties/{applicatie.pk}/connectieaanvragen/{aanvraag.pk}/",
+        f"/applicaties/{applicatie.pk}/applicatieinstanties/{instance.client_id}/",
+        f"/domeinen/{domein.naam}/wijzigingsverzoeken/",
+        f"/domeinen/{domein.naam}/wijzigingsverzoeken/{verzoek.pk}/",
+    ]
+    grow(person=person, domein=domein, applicatie=applicatie, n=2)
+    small = [count(client, url) for url in urls]
+    refuse_change(change_id=verzoek.pk, reason="nee", by=person)
+    more_changes(12)
+    verzoek = request_change(
+        instance_id=instance.pk, by=person, jwks_uri="https://keys.example.org/nog-nieuwer.json"
+    )
+    urls[3] = f"/domeinen/{domein.naam}/wijzigingsverzoeken/{verzoek.pk}/"
+    grow(person=person, domein=domein, applicatie=applicatie, n=10)
+    large = [count(client, url) for url in urls]
+    assert large == small
+    assert max(large) <= MAX_QUERIES, dict(zip(urls, large, strict=True))
