@@ -171,7 +171,16 @@ def test_the_vendor_request_page_shows_status_keys_history_and_decision(
     for text in ("Geweigerd", aanvraag.jwks_uri, "https://a.nl/t", "Geen contract", "Historie"):
         assert text in page
     assert "Sleutels (JWKS-controle)" in page
-    assert (
-        "Intrekken" not in page.split("<h3", 2)[-1]
-        or not Connectieaanvraag.objects.get(pk=aanvraag.pk).is_open
-    )
+    assert "/intrekken/" not in page  # a decided request cannot be withdrawn
+
+
+def test_the_vendor_request_page_offers_intrekken_while_open(
+    client, applicatiebeheerder, applicatie, domein
+):
+    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    login(client, applicatiebeheerder)
+    page = client.get(
+        f"/applicaties/{applicatie.pk}/connectieaanvragen/{aanvraag.pk}/"
+    ).content.decode()
+    assert f"/applicaties/{applicatie.pk}/connectieaanvragen/{aanvraag.pk}/intrekken/" in page
+    assert Connectieaanvraag.objects.get(pk=aanvraag.pk).is_open
