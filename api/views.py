@@ -320,7 +320,12 @@ class AanvraagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def accepteren(self, request, pk=None):
         aanvraag = self.get_object()
         data = _valid(s.AccepterenInSerializer, request)
-        accept_request(request_id=aanvraag.pk, by=request.user, rol_id=data["rol"])
+        accept_request(
+            request_id=aanvraag.pk,
+            by=request.user,
+            rol_id=data["rol"],
+            key_check_reason=data["sleutelcontrole_reden"],
+        )
         return self._fresh(aanvraag.pk)
 
     @extend_schema(
@@ -404,14 +409,17 @@ class WijzigingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Accepteren (domeinbeheerder)",
-        request=None,
+        request=s.WijzigingAccepterenInSerializer,
         responses=s.WijzigingSerializer,
         tags=["wijzigingsverzoeken"],
     )
     @action(detail=True, methods=["post"])
     def accepteren(self, request, pk=None):
         verzoek = self.get_object()
-        accept_change(change_id=verzoek.pk, by=request.user)
+        data = _valid(s.WijzigingAccepterenInSerializer, request)
+        accept_change(
+            change_id=verzoek.pk, by=request.user, key_check_reason=data["sleutelcontrole_reden"]
+        )
         return self._fresh(verzoek.pk)
 
     @extend_schema(

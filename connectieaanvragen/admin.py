@@ -45,6 +45,20 @@ class AcceptForm(forms.Form):
         empty_label=_("Standaardrol voor de soort applicatie"),
         help_text=_("Wat de applicatieinstantie in het domein mag; later te wijzigen."),
     )
+    sleutelcontrole_reden = forms.CharField(
+        label=_("Reden om toch te accepteren"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Alleen nodig als de laatste controle van de sleutels niet in orde is; "
+            "komt in de historie."
+        ),
+    )
+
+
+class AcceptChangeForm(forms.Form):
+    sleutelcontrole_reden = AcceptForm.base_fields["sleutelcontrole_reden"]
 
 
 class OptionalReasonForm(forms.Form):
@@ -82,11 +96,15 @@ class AanvraagAddForm(forms.Form):
     redirect_uris = forms.CharField(
         label=_("Redirect URI's"),
         required=False,
+        max_length=20 * 501,  # at most 20 URIs of 500 characters (beheer.uris)
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Eén URI per regel."),
     )
     toelichting = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Toelichting"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, admin_site, **kwargs):
@@ -241,6 +259,7 @@ class ConnectieaanvraagAdmin(TransitionAdminMixin, admin.ModelAdmin):
                 request_id=aanvraag.pk,
                 by=request.user,
                 rol_id=data["rol"].pk if data.get("rol") else None,
+                key_check_reason=data.get("sleutelcontrole_reden", ""),
             ),
         ),
         Transition(
@@ -405,8 +424,11 @@ class WijzigingsverzoekAdmin(TransitionAdminMixin, admin.ModelAdmin):
             title=_("Wijzigingsverzoek accepteren"),
             submit_label=_("Accepteren"),
             success_message=_("Het wijzigingsverzoek is geaccepteerd."),
+            form_class=AcceptChangeForm,
             perform=lambda request, verzoek, data: accept_change(
-                change_id=verzoek.pk, by=request.user
+                change_id=verzoek.pk,
+                by=request.user,
+                key_check_reason=data.get("sleutelcontrole_reden", ""),
             ),
         ),
         Transition(

@@ -10,6 +10,7 @@ two beheerders deciding at once exactly one decides; the other gets a clear mess
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError, clean_reason
@@ -27,6 +28,7 @@ from connectieaanvragen.models import (
     WijzigingStatuswijziging,
     Wijzigingsverzoek,
 )
+from connectieaanvragen.selectors import change_decision_conflict, change_key_check_ok
 from domeinen.models import Applicatieinstantie
 from domeinen.selectors import user_administers_domain
 from domeinen.services import change_instance_uris
@@ -50,8 +52,11 @@ def _require_transition(verzoek: Wijzigingsverzoek, new_status: str) -> None:
         )
 
 
-def _move(verzoek: Wijzigingsverzoek, *, to: str, by, reason: str = "") -> Wijzigingsverzoek:
-    """Record a move of a locked, still open change and its history row."""
+def _move(
+    verzoek: Wijzigingsverzoek, *, to: str, by, reason: str = "", history_reason=None
+) -> Wijzigingsverzoek:
+    """Record a move of a locked, still open change and its history row (`history_reason`,
+    when given, is the history row's reason instead of `reason`)."""
     _require_transition(verzoek, to)
     now = timezone.now()
     verzoek.status = to
@@ -65,7 +70,7 @@ def _move(verzoek: Wijzigingsverzoek, *, to: str, by, reason: str = "") -> Wijzi
         op=now,
         van_status=WijzigingStatus.AANGEVRAAGD,
         naar_status=to,
-        reden=reason,
+        reden=reason if history_reason is None else history_reason,
     )
     return verzoek
 
@@ -86,13 +91,16 @@ def file_change(
     jwks_uri: str | None = None,
     redirect_uris=None,
     toelichting: str = "",
+    check_keys=None,
 ) -> Wijzigingsverzoek:
     """Check the JWKS URI the change would put in place (network I/O, so outside any
     transaction), then file the change. `None` keeps a value as it is.
 
     A new JWKS URI whose keys do not pass the check is refused with the same message as at
     filing. When only the redirect URIs change, the current keys are checked too, for the
-    review page, but their state does not block the change."""
+    review page, but their state does not block the change. `check_keys` (uri -> JwksResult)
+    defaults to `fetch_and_check`; only the demo and the test factories pass another checker
+    (as for connectieaanvragen.services.file_request)."""
     instance = (
         Applicatieinstantie.objects.filter(pk=instance_id).only("jwks_uri", "applicatie_id").first()
     )
@@ -104,7 +112,7 @@ def file_change(
             code="not_application_admin",
         )
     target = instance.jwks_uri if jwks_uri is None else check_jwks_uri(jwks_uri)
-    result = fetch_and_check(target)
+    result = (check_keys or fetch_and_check)(target)
     if target != instance.jwks_uri and not result.ok:
         raise ServiceError(result.error, code="jwks_invalid")
     return request_change(
@@ -216,15 +224,40 @@ def _require_decider(*, user, verzoek: Wijzigingsverzoek) -> None:
             "Alleen een beheerder van dit domein kan over dit wijzigingsverzoek beslissen.",
             code="not_domain_admin",
         )
+    conflict = change_decision_conflict(user=user, verzoek=verzoek)
+    if conflict:
+        raise ServiceError(conflict, code="own_request")
+
+
+def _key_check_confirmation(verzoek: Wijzigingsverzoek, key_check_reason: str) -> str:
+    """ "" when the change's key check is in orde; otherwise the confirmed reason for the
+    history, or a refusal when the decider gave none (as for requests)."""
+    if change_key_check_ok(verzoek):
+        return ""
+    if not (key_check_reason or "").strip():
+        raise ServiceError(
+            _(
+                "De controle van de sleutels van dit wijzigingsverzoek is niet in orde. "
+                "Bevestig dat u toch accepteert en geef de reden."
+            ),
+            code="key_check_not_ok",
+        )
+    reason = clean_reason(key_check_reason)
+    return _("Geaccepteerd hoewel de sleutelcontrole niet in orde was: %s") % reason
 
 
 @transaction.atomic
-def accept_change(*, change_id: int, by) -> Wijzigingsverzoek:
+def accept_change(*, change_id: int, by, key_check_reason: str = "") -> Wijzigingsverzoek:
     """Accepteren: the instance gets the new values in place (same client_id, same Device),
-    with a history row of old and new values; the application's beheerders get a mail."""
+    with a history row of old and new values; the application's beheerders get a mail.
+
+    When the key check stored with the change is not "in orde" (it failed, or there was
+    none), the decider must confirm with `key_check_reason`; the history records it."""
     verzoek = _get_locked_change(change_id)
     _require_decider(user=by, verzoek=verzoek)
-    _move(verzoek, to=WijzigingStatus.GEACCEPTEERD, by=by)
+    _require_transition(verzoek, WijzigingStatus.GEACCEPTEERD)
+    history_reason = _key_check_confirmation(verzoek, key_check_reason)
+    _move(verzoek, to=WijzigingStatus.GEACCEPTEERD, by=by, history_reason=history_reason)
     change_instance_uris(
         instance_id=verzoek.instantie_id,
         jwks_uri=verzoek.jwks_uri,

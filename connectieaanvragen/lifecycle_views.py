@@ -24,12 +24,14 @@ from connectieaanvragen.change_services import (
     refuse_change,
     withdraw_change,
 )
-from connectieaanvragen.forms import ChangeForm, RefuseChangeForm, WithdrawForm
+from connectieaanvragen.forms import AcceptChangeForm, ChangeForm, RefuseChangeForm, WithdrawForm
 from connectieaanvragen.selectors import (
     application_change,
     application_instance,
     application_request,
+    change_decision_conflict,
     change_history,
+    change_key_check_ok,
     changes_for_domain,
     changes_for_instance,
     changes_for_review,
@@ -202,7 +204,8 @@ def _domain_change(request, naam, pk):
     return verzoek.instantie.domein, verzoek
 
 
-def _render_review(request, domein, verzoek, *, refuse_form=None, status=200):
+def _render_review(request, domein, verzoek, *, refuse_form=None, accept_form=None, status=200):
+    keys_ok = change_key_check_ok(verzoek)
     return render(
         request,
         "connectieaanvragen/change_review.html",
@@ -212,7 +215,14 @@ def _render_review(request, domein, verzoek, *, refuse_form=None, status=200):
             "instantie": verzoek.instantie,
             "historie": change_history(verzoek=verzoek),
             "refuse_form": refuse_form or RefuseChangeForm(),
-            "tab": "wijzigingen",
+            "accept_form": accept_form or AcceptChangeForm(prefix="accepteren", keys_ok=keys_ok),
+            # Separation of duties: why this user may not decide, or "" (as for requests).
+            "besluit_blokkade": (
+                change_decision_conflict(user=request.user, verzoek=verzoek)
+                if verzoek.is_open
+                else ""
+            ),
+            "sleutels_in_orde": keys_ok,
         },
         status=status,
     )
@@ -228,9 +238,19 @@ def review_change(request, naam, pk):
 @require_POST
 def accept_change_view(request, naam, pk):
     domein, verzoek = _domain_change(request, naam, pk)
+    form = AcceptChangeForm(request.POST, prefix="accepteren", keys_ok=change_key_check_ok(verzoek))
+    if verzoek.is_open and not form.is_valid():
+        return _render_review(request, domein, verzoek, accept_form=form)
     try:
-        accept_change(change_id=verzoek.pk, by=request.user)
+        accept_change(
+            change_id=verzoek.pk,
+            by=request.user,
+            key_check_reason=form.key_check_reason() if form.is_valid() else "",
+        )
     except ServiceError as exc:
+        if exc.code in ("key_check_not_ok", "reason_too_long"):
+            form.add_error("sleutels_reden", exc.message)
+            return _render_review(request, domein, verzoek, accept_form=form)
         messages.error(request, exc.message)
     else:
         messages.success(

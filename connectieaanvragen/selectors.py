@@ -1,7 +1,9 @@
 """Reads about connection requests, always scoped to what a user may see."""
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
+from applicaties.models import Applicatie
 from applicaties.selectors import applications_for_user
 from connectieaanvragen.models import (
     AanvraagStatus,
@@ -171,4 +173,62 @@ def changes_visible_to_user(*, user) -> QuerySet[Wijzigingsverzoek]:
         instantie__in=Applicatieinstantie.objects.filter(
             of_users_domains_or_applications(user)
         ).values("pk")
+    )
+
+
+def decision_conflict(*, user, aanvraag: Connectieaanvraag) -> str:
+    """Why `user` may not decide `aanvraag` (separation of duties), or "" when they may.
+
+    Nobody decides a request they filed, nor one for an application they administer: a fellow
+    domeinbeheerder of the domain, or support, decides instead. Membership is read from the
+    application's beheerders (support's reach over every application does not count here).
+    """
+    if aanvraag.aangevraagd_door_id is not None and aanvraag.aangevraagd_door_id == user.pk:
+        return _(
+            "U hebt deze connectieaanvraag zelf ingediend, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    if Applicatie.beheerders.through.objects.filter(
+        applicatie_id=aanvraag.applicatie_id, user_id=user.pk
+    ).exists():
+        return _(
+            "U beheert de applicatie van deze connectieaanvraag, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    return ""
+
+
+def last_key_check_ok(aanvraag: Connectieaanvraag) -> bool:
+    """True when the last JWKS check of this request found its keys in orde, for its URI."""
+    result = aanvraag.jwks_resultaat or {}
+    return (
+        bool(aanvraag.jwks_gecontroleerd_op and result.get("ok") is True)
+        and result.get("uri") == aanvraag.jwks_uri
+    )
+
+
+def change_decision_conflict(*, user, verzoek: Wijzigingsverzoek) -> str:
+    """Why `user` may not decide change request `verzoek` (separation of duties, as for
+    requests: `decision_conflict`), or "" when they may."""
+    if verzoek.aangevraagd_door_id is not None and verzoek.aangevraagd_door_id == user.pk:
+        return _(
+            "U hebt dit wijzigingsverzoek zelf ingediend, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    if Applicatie.beheerders.through.objects.filter(
+        applicatie_id=verzoek.instantie.applicatie_id, user_id=user.pk
+    ).exists():
+        return _(
+            "U beheert de applicatie van dit wijzigingsverzoek, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    return ""
+
+
+def change_key_check_ok(verzoek: Wijzigingsverzoek) -> bool:
+    """True when the check stored with the change found the keys of its JWKS URI in orde."""
+    result = verzoek.jwks_resultaat or {}
+    return (
+        bool(verzoek.jwks_gecontroleerd_op and result.get("ok") is True)
+        and result.get("uri") == verzoek.jwks_uri
     )

@@ -185,7 +185,7 @@ def scope_context(instances) -> ScopeContext:
 
 
 def _granted_device_index(instances, permissions) -> dict[tuple[int, int], list[str]]:
-    """(domein_id, applicatie_id) -> client_ids, for every GRANTED application of the given
+    """(domein_id, applicatie_id) -> Device ids, for every GRANTED application of the given
     instances' roles, in those instances' domains. One query, whatever the number of instances.
 
     Instances of any status count: resources keep the resource-origin of the Device that made
@@ -203,9 +203,10 @@ def _granted_device_index(instances, permissions) -> dict[tuple[int, int], list[
     index: dict[tuple[int, int], list[str]] = {}
     rows = Applicatieinstantie.objects.filter(
         domein_id__in=domain_ids, applicatie_id__in=app_ids
-    ).values_list("domein_id", "applicatie_id", "client_id")
-    for domein_id, applicatie_id, client_id in rows.order_by("aangemaakt_op", "id"):
-        index.setdefault((domein_id, applicatie_id), []).append(str(client_id))
+    ).values_list("domein_id", "applicatie_id", "client_id", "device_id")
+    for domein_id, applicatie_id, client_id, device_id in rows.order_by("aangemaakt_op", "id"):
+        # The Device id; before it is known, the client_id (device_logical_id).
+        index.setdefault((domein_id, applicatie_id), []).append(device_id or str(client_id))
     return index
 
 
@@ -222,7 +223,7 @@ def scopes_for_instance(
         for app_id in app_ids:
             granted.extend(context.granted.get((instance.domein_id, app_id), []))
         permissions.append(Permission(resource_type, operatie, bereik, tuple(granted)))
-    return render_scopes(permissions, client_id=instance.client_id)
+    return render_scopes(permissions, client_id=instance.device_logical_id)
 
 
 def instances_for_detail() -> QuerySet[Applicatieinstantie]:

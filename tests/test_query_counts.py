@@ -11,6 +11,7 @@ from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -136,7 +137,9 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
     change_instance_status(
         instance_id=instance.pk, new_status="in_onderhoud", reason="r", by=person
     )
-    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    # Of another application: separation of duties would hide the decision forms from
+    # `person`, who administers `applicatie`.
+    aanvraag = make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     decided = instance.connectieaanvraag
     # The session, the user, its 2FA device (django-otp), its support group, then the row
     # with its domain (one statement: in_users_domain).
@@ -149,7 +152,9 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
         "rollen_rol",  # the other roles, for the role form
         "domeinen_instantiestatuswijziging",
     ]
-    for pk, roles in ((aanvraag.pk, ["rollen_rol"]), (decided.pk, [])):  # accept form if open
+    # If open: may this user decide (separation of duties), then the accept form's roles.
+    open_extra = ["applicaties_applicatie_beheerders", "rollen_rol"]
+    for pk, roles in ((aanvraag.pk, open_extra), (decided.pk, [])):
         review_url = f"/domeinen/{domein.naam}/connectieaanvragen/{pk}/"
         assert _tables(client, review_url) == [
             *session,
@@ -161,28 +166,30 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
 
 def test_issue_18_pages_do_not_grow_with_the_data(client, person, domein, applicatie):
     """The vendor's request and instance pages, the domain's change list and change review."""
-    from connectieaanvragen.change_services import accept_change, refuse_change, request_change
+    from connectieaanvragen.change_services import accept_change, refuse_change
 
     login(client, person)
+    decider = UserFactory()  # separation of duties: `person` administers the application
+    domein.beheerders.add(decider)
     instance = make_instance(applicatie=applicatie, domein=domein)
     aanvraag = make_request(applicatie=applicatie, domein=DomeinFactory(beheerders=[person]))
 
     def more_changes(n):
         for i in range(n):
-            verzoek = request_change(
+            verzoek = make_change(
                 instance_id=instance.pk,
                 by=person,
                 redirect_uris=[f"https://app.example.org/{instance.historie.count()}/{i}"],
             )
             if i % 2:
-                accept_change(change_id=verzoek.pk, by=person)
+                accept_change(change_id=verzoek.pk, by=decider)
             else:
-                refuse_change(change_id=verzoek.pk, reason="nee", by=person)
+                refuse_change(change_id=verzoek.pk, reason="nee", by=decider)
             other = make_instance(applicatie=ApplicatieFactory(beheerders=[person]), domein=domein)
-            request_change(instance_id=other.pk, by=person, redirect_uris=["https://o.nl/t"])
+            make_change(instance_id=other.pk, by=person, redirect_uris=["https://o.nl/t"])
 
     more_changes(2)
-    verzoek = request_change(
+    verzoek = make_change(
         instance_id=instance.pk, by=person, jwks_uri="https://keys.example.org/nieuw.json"
     )
     urls = [
@@ -193,9 +200,9 @@ def test_issue_18_pages_do_not_grow_with_the_data(client, person, domein, applic
     ]
     grow(person=person, domein=domein, applicatie=applicatie, n=2)
     small = [count(client, url) for url in urls]
-    refuse_change(change_id=verzoek.pk, reason="nee", by=person)
+    refuse_change(change_id=verzoek.pk, reason="nee", by=decider)
     more_changes(12)
-    verzoek = request_change(
+    verzoek = make_change(
         instance_id=instance.pk, by=person, jwks_uri="https://keys.example.org/nog-nieuwer.json"
     )
     urls[3] = f"/domeinen/{domein.naam}/wijzigingsverzoeken/{verzoek.pk}/"

@@ -5,10 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from connectieaanvragen.change_services import request_change
 from domeinen.services import record_key_check
 from tests.api.conftest import auth
-from tests.factories import ApplicatieFactory, make_instance
+from tests.factories import ApplicatieFactory, make_change, make_instance
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def _grow_changes(world, n):
     for _ in range(n):
         app = ApplicatieFactory(beheerders=[world.anna])
         instance = make_instance(applicatie=app, domein=world.dom_a)
-        request_change(instance_id=instance.pk, by=world.anna, redirect_uris=["https://a.nl/t"])
+        make_change(instance_id=instance.pk, by=world.anna, redirect_uris=["https://a.nl/t"])
 
 
 @pytest.mark.parametrize("caller", ["support", "anna", "dora"])

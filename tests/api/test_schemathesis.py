@@ -102,13 +102,13 @@ def _real_id(path, world):
 
 def _open_change(world):
     """A change request of instance X-in-A (open, unless an earlier example decided it)."""
-    from connectieaanvragen.change_services import request_change
     from connectieaanvragen.models import Wijzigingsverzoek
+    from tests.factories import make_change
 
     existing = Wijzigingsverzoek.objects.filter(instantie=world.inst_xa).first()
     if existing is not None:
         return existing
-    return request_change(
+    return make_change(
         instance_id=world.inst_xa.pk,
         by=world.anna,
         redirect_uris=["https://app-x.example.org/terug"],

@@ -3,11 +3,17 @@ exactly one decision, the instance changed at most once."""
 
 import pytest
 
-from connectieaanvragen.change_services import accept_change, refuse_change, request_change
+from connectieaanvragen.change_services import accept_change, refuse_change
 from connectieaanvragen.models import Wijzigingsverzoek
 from domeinen.models import Applicatieinstantie, WijzigingSoort
 from tests.connectieaanvragen.test_race import _race
-from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_instance
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    UserFactory,
+    make_change,
+    make_instance,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -21,7 +27,7 @@ def test_two_admins_deciding_one_change_at_once_make_one_decision():
     domein = DomeinFactory(beheerders=admins)
     instance = make_instance(applicatie=ApplicatieFactory(beheerders=[anna]), domein=domein)
     for round_ in range(5):  # several rounds: a race that is lost only sometimes still shows
-        verzoek = request_change(
+        verzoek = make_change(
             instance_id=instance.pk,
             by=anna,
             jwks_uri=f"https://keys.example.org/{round_}.json",
@@ -52,7 +58,7 @@ def test_two_filings_at_once_make_one_open_change():
     instance = make_instance(applicatie=ApplicatieFactory(beheerders=[anna]), domein=domein)
 
     def file(i):
-        return request_change(
+        return make_change(
             instance_id=instance.pk, by=anna, redirect_uris=[f"https://app.example.org/{i}"]
         )
 

@@ -26,6 +26,7 @@ from tests.factories import (
     DomeinFactory,
     SupportUserFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -138,7 +139,7 @@ def live(pair):
 
 def _change(live, **kwargs):
     kwargs.setdefault("redirect_uris", ["https://app.example.org/terug"])
-    return request_change(instance_id=live["instance"].pk, by=live["anna"], **kwargs)
+    return make_change(instance_id=live["instance"].pk, by=live["anna"], **kwargs)
 
 
 def test_filing_a_change_keeps_the_old_values_and_writes_history(live):
@@ -156,7 +157,7 @@ def test_filing_a_change_keeps_the_old_values_and_writes_history(live):
 
 def test_a_change_that_changes_nothing_is_refused(live):
     with pytest.raises(ServiceError) as exc:
-        request_change(
+        make_change(
             instance_id=live["instance"].pk,
             by=live["anna"],
             jwks_uri=live["instance"].jwks_uri,
@@ -179,7 +180,7 @@ def test_a_change_that_changes_nothing_is_refused(live):
 )
 def test_a_change_refuses_what_filing_refuses_with_the_same_message(live, kwargs, message):
     with pytest.raises(ServiceError) as exc:
-        request_change(instance_id=live["instance"].pk, by=live["anna"], **kwargs)
+        make_change(instance_id=live["instance"].pk, by=live["anna"], **kwargs)
     assert exc.value.message == message
 
 
@@ -192,7 +193,7 @@ def test_only_one_open_change_per_instance(live):
 
 def test_a_domeinbeheerder_cannot_file_a_change(live):
     with pytest.raises(ServiceError) as exc:
-        request_change(
+        make_change(
             instance_id=live["instance"].pk, by=live["dora"], redirect_uris=["https://a.nl/x"]
         )
     assert exc.value.code == "not_application_admin"
@@ -329,3 +330,32 @@ def test_a_new_jwks_uri_with_good_keys_is_filed_with_its_check(live, jwks_server
     assert verzoek.jwks_uri == uri
     assert verzoek.jwks_resultaat["ok"] is True
     assert {k["kid"] for k in verzoek.jwks_resultaat["sleutels"]} == {"rsa-1", "ec-1"}
+
+
+# --- separation of duties and the key check, as for requests ---------------------------------
+
+
+def test_nobody_decides_a_change_of_an_application_they_administer(live):
+    live["app"].beheerders.add(live["dora"])  # dora now also administers the application
+    verzoek = _change(live)
+    with pytest.raises(ServiceError) as exc:
+        accept_change(change_id=verzoek.pk, by=live["dora"])
+    assert exc.value.code == "own_request"
+    assert Wijzigingsverzoek.objects.get(pk=verzoek.pk).is_open
+
+
+def test_accepting_a_change_whose_keys_are_not_in_orde_needs_a_reason(live):
+    # Filed without a key check (request_change directly): not "in orde".
+    verzoek = request_change(
+        instance_id=live["instance"].pk, by=live["anna"], redirect_uris=["https://a.nl/t"]
+    )
+    with pytest.raises(ServiceError) as exc:
+        accept_change(change_id=verzoek.pk, by=live["dora"])
+    assert exc.value.code == "key_check_not_ok"
+    assert Wijzigingsverzoek.objects.get(pk=verzoek.pk).is_open
+    accept_change(change_id=verzoek.pk, by=live["dora"], key_check_reason="Sleutels bekend.")
+    row = Wijzigingsverzoek.objects.get(pk=verzoek.pk).historie.first()
+    assert row.naar_status == "geaccepteerd"
+    assert row.reden == (
+        "Geaccepteerd hoewel de sleutelcontrole niet in orde was: Sleutels bekend."
+    )

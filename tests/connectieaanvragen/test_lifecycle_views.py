@@ -4,13 +4,13 @@ both instance pages, and support doing it all in the admin."""
 import pytest
 from django.urls import reverse
 
-from connectieaanvragen.change_services import accept_change, request_change
+from connectieaanvragen.change_services import accept_change
 from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from connectieaanvragen.services import withdraw_request
 from domeinen.models import Applicatieinstantie
 from domeinen.services import record_key_check
 from tests.auth_helpers import login
-from tests.factories import make_instance, make_request
+from tests.factories import SupportUserFactory, make_change, make_instance, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_a_new_jwks_uri_with_bad_keys_shows_the_filing_message(
 def test_a_stale_tab_deciding_a_decided_change_gets_a_clear_message(
     client, domeinbeheerder, applicatiebeheerder, instance, domein
 ):
-    verzoek = request_change(
+    verzoek = make_change(
         instance_id=instance.pk, by=applicatiebeheerder, redirect_uris=["https://a.nl/t"]
     )
     accept_change(change_id=verzoek.pk, by=domeinbeheerder)
@@ -133,7 +133,13 @@ def test_support_files_and_accepts_a_change_in_the_admin(
         reverse("admin:connectieaanvragen_wijzigingsverzoek_change", args=[verzoek.pk])
     ).content.decode()
     assert "Accepteren" in page and "In orde" in page
-    client.post(reverse("admin:connectieaanvragen_wijzigingsverzoek_accepteren", args=[verzoek.pk]))
+    accept_url = reverse("admin:connectieaanvragen_wijzigingsverzoek_accepteren", args=[verzoek.pk])
+    # Separation of duties: who filed it does not decide it, support neither.
+    response = client.post(accept_url, follow=True)
+    assert "U hebt dit wijzigingsverzoek zelf ingediend" in response.content.decode()
+    assert Wijzigingsverzoek.objects.get(pk=verzoek.pk).is_open
+    login(client, SupportUserFactory(username="support-2"))
+    client.post(accept_url)
     verzoek.refresh_from_db()
     assert verzoek.status == "geaccepteerd"
     instance.refresh_from_db()
@@ -147,7 +153,7 @@ def test_support_refuses_and_withdraws_changes_in_the_admin(
     for i, (route, data, status) in enumerate(
         [("weigeren", {"reden": "Nee"}, "geweigerd"), ("intrekken", {}, "ingetrokken")]
     ):
-        verzoek = request_change(
+        verzoek = make_change(
             instance_id=instance.pk, by=applicatiebeheerder, redirect_uris=[f"https://a.nl/{i}"]
         )
         client.post(

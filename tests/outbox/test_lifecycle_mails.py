@@ -6,7 +6,6 @@ from django.core import mail
 from connectieaanvragen.change_services import (
     accept_change,
     refuse_change,
-    request_change,
     withdraw_change,
 )
 from connectieaanvragen.services import withdraw_request
@@ -15,6 +14,7 @@ from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -68,7 +68,7 @@ def change(world):
     w = world
     instance = make_instance(applicatie=w["app"], domein=w["domein"])
     verzoek = w["send"](
-        request_change,
+        make_change,
         instance_id=instance.pk,
         by=w["anna"],
         jwks_uri="https://keys.example.org/nieuw.json",

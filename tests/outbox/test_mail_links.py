@@ -25,6 +25,7 @@ from tests.factories import (
     DomeinFactory,
     SupportUserFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -134,13 +135,13 @@ def test_instance_status_mail_links_open_the_instance_page(world):
 
 
 def test_change_mails_link_to_the_review_page_and_the_instance_page(world):
-    from connectieaanvragen.change_services import accept_change, request_change
+    from connectieaanvragen.change_services import accept_change
 
     w = world
     instance = make_instance(applicatie=w["app"], domein=w["domein"])
     verzoek = w["send"](
         "wijziging",
-        request_change,
+        make_change,
         instance_id=instance.pk,
         by=w["anna"],
         redirect_uris=["https://app.example.org/terug"],
