@@ -40,6 +40,8 @@ SERVICE_STATUS = {
     "open_request_exists": 409,
     "instance_exists": 409,
     "role_unchanged": 409,
+    "open_change_exists": 409,
+    "instance_closed": 409,
     "key_check_not_ok": 409,
 }
 

@@ -19,6 +19,7 @@ router.register("domeinen", views.DomeinViewSet, basename="domein")
 router.register("applicaties", views.ApplicatieViewSet, basename="applicatie")
 router.register("instanties", views.InstantieViewSet, basename="instantie")
 router.register("aanvragen", views.AanvraagViewSet, basename="aanvraag")
+router.register("wijzigingsverzoeken", views.WijzigingViewSet, basename="wijzigingsverzoek")
 router.register("rollen", views.RolViewSet, basename="rol")
 router.register("tokens", views.TokenViewSet, basename="token")
 

@@ -102,3 +102,65 @@ class AcceptForm(PortalFormMixin, forms.Form):
         if self.keys_ok or not self.cleaned_data.get("sleutels_bevestigd"):
             return ""
         return self.cleaned_data.get("sleutels_reden", "")
+
+
+class WithdrawForm(PortalFormMixin, forms.Form):
+    """Intrekken, with an optional reason (a request or a change request)."""
+
+    reden = forms.CharField(
+        label=_("Reden (optioneel)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ChangeForm(PortalFormMixin, forms.Form):
+    """Wijziging aanvragen: the new values, prefilled with the current ones."""
+
+    jwks_uri = forms.CharField(
+        label=_("JWKS URI"),
+        max_length=500,
+        help_text=_(
+            "Een nieuwe JWKS URI wordt opgehaald en gecontroleerd zoals bij een connectieaanvraag."
+        ),
+        error_messages={"required": _("Geef de JWKS URI op.")},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    redirect_uris = forms.CharField(
+        label=_("Redirect URI's"),
+        required=False,
+        help_text=_("Eén URI per regel; de hele lijst vervangt de huidige."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting (optioneel)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_instance(cls, instance, data=None):
+        initial = {
+            "jwks_uri": instance.jwks_uri,
+            "redirect_uris": "\n".join(instance.redirect_uris),
+        }
+        return cls(data, initial=initial, prefix="wijziging")
+
+
+class RefuseChangeForm(PortalFormMixin, forms.Form):
+    reden = forms.CharField(
+        label=_("Reden van weigering"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef de reden waarom de wijziging wordt geweigerd.")},
+    )
+
+
+class AcceptChangeForm(AcceptForm):
+    """Accepteren of a change: no role; the key-check confirmation as for a request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["rol"]

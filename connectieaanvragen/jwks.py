@@ -20,8 +20,10 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from cryptography import x509
 from django.conf import settings
 from django.utils import timezone
 
@@ -71,6 +73,16 @@ class JwksResult:
     def as_json(self) -> dict:
         return {"uri": self.uri, "ok": self.ok, "sleutels": self.keys, "fout": self.error}
 
+    @property
+    def cert_expires_at(self) -> datetime | None:
+        """The earliest expiry of an x5c certificate among the keys, or None."""
+        dates = [
+            datetime.fromisoformat(key["certificaat_verloopt_op"])
+            for key in self.keys
+            if key.get("certificaat_verloopt_op")
+        ]
+        return min(dates) if dates else None
+
 
 # --- the document -------------------------------------------------------------------------
 
@@ -86,6 +98,19 @@ def _b64url_int(value, *, name: str, kid: str) -> tuple[int, int]:
     if not raw:
         raise JwksError(f"Sleutel '{kid}': het veld '{name}' is leeg.")
     return int.from_bytes(raw, "big"), len(raw)
+
+
+def _x5c_expiry(x5c, *, kid: str) -> str:
+    """The notAfter (ISO 8601, UTC) of the key's own certificate, the first of `x5c` (RFC 7517
+    4.7: standard base64 of DER, not base64url)."""
+    if not isinstance(x5c, list) or not x5c or not isinstance(x5c[0], str):
+        raise JwksError(f"Sleutel '{kid}': 'x5c' moet een lijst met certificaten zijn.")
+    try:
+        der = base64.b64decode(x5c[0], validate=True)
+        certificate = x509.load_der_x509_certificate(der)
+    except (binascii.Error, ValueError) as exc:
+        raise JwksError(f"Sleutel '{kid}': het certificaat in 'x5c' is ongeldig.") from exc
+    return certificate.not_valid_after_utc.isoformat()
 
 
 def _check_key(key, index: int) -> dict:
@@ -153,6 +178,8 @@ def _check_key(key, index: int) -> dict:
         raise JwksError(
             f"Sleutel '{kid}' heeft sleuteltype {kty!r}; alleen RSA en EC zijn toegestaan."
         )
+    if "x5c" in key:
+        found["certificaat_verloopt_op"] = _x5c_expiry(key["x5c"], kid=kid)
     return found
 
 

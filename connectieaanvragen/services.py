@@ -1,4 +1,4 @@
-"""Writes for connection requests: file, accept, refuse.
+"""Writes for connection requests: file, accept, refuse, withdraw.
 
 Filing is one code path for every entry (portal, API, admin): `file_request` checks the URIs,
 fetches and checks the JWK Set (network I/O, before any transaction), refuses a bad one with
@@ -27,6 +27,7 @@ from connectieaanvragen.mails import (
     queue_request_accepted_mail,
     queue_request_filed_mails,
     queue_request_refused_mails,
+    queue_request_withdrawn_mails,
 )
 from connectieaanvragen.models import (
     REQUEST_TRANSITIONS,
@@ -288,6 +289,41 @@ def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
     reason = clean_reason(reason, missing="Geef de reden waarom de aanvraag wordt geweigerd.")
     aanvraag = _decide(request_id=request_id, by=by, to=AanvraagStatus.GEWEIGERD, reason=reason)
     queue_request_refused_mails(aanvraag)
+    return aanvraag
+
+
+@transaction.atomic
+def withdraw_request(*, request_id: int, by, reason: str = "") -> Connectieaanvraag:
+    """Intrekken: a beheerder of the application withdraws its open request, with an optional
+    reason. Final; the pair is free for a new request at once (the open-request index counts
+    only `aangevraagd`). The domain's beheerders get a mail."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REMARKS:
+        raise ServiceError(
+            f"De reden is te lang (hoogstens {MAX_REMARKS} tekens).", code="reason_too_long"
+        )
+    aanvraag = _get_locked_request(request_id)
+    if not user_administers_application(user=by, applicatie_id=aanvraag.applicatie_id):
+        raise ServiceError(
+            "Alleen een beheerder van deze applicatie kan de aanvraag intrekken.",
+            code="not_application_admin",
+        )
+    _require_transition(aanvraag, AanvraagStatus.INGETROKKEN)
+    now = timezone.now()
+    aanvraag.status = AanvraagStatus.INGETROKKEN
+    aanvraag.besloten_door = by
+    aanvraag.besloten_op = now
+    aanvraag.besluit_reden = reason
+    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "besluit_reden"])
+    AanvraagStatuswijziging.objects.create(
+        aanvraag=aanvraag,
+        door=by,
+        op=now,
+        van_status=AanvraagStatus.AANGEVRAAGD,
+        naar_status=AanvraagStatus.INGETROKKEN,
+        reden=reason,
+    )
+    queue_request_withdrawn_mails(aanvraag)
     return aanvraag
 
 

@@ -109,3 +109,12 @@ def independent_decider(aanvraag):
 def make_instance(*, applicatie, domein):
     aanvraag = make_request(applicatie=applicatie, domein=domein)
     return accept_request(request_id=aanvraag.pk, by=independent_decider(aanvraag)).instantie
+
+
+def make_change(*, instance_id, by, **kwargs):
+    """A change request filed the one way every entry files it (file_change), with the key
+    check done on a held key set instead of the network (as make_request)."""
+    from connectieaanvragen.change_services import file_change
+
+    kwargs.setdefault("check_keys", keys_in_order)
+    return file_change(instance_id=instance_id, by=by, **kwargs)

@@ -25,9 +25,15 @@ from django.db import transaction
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP
 from beheer.env import env_bool
+from connectieaanvragen.change_services import accept_change, file_change
 from connectieaanvragen.jwks import check_document_at
 from connectieaanvragen.models import Connectieaanvraag
-from connectieaanvragen.services import accept_request, file_request, refuse_request
+from connectieaanvragen.services import (
+    accept_request,
+    file_request,
+    refuse_request,
+    withdraw_request,
+)
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
 
@@ -67,7 +73,12 @@ APPLICATIONS = [
 
 # Each scenario: (application, domain, filer, steps). Steps are played in order.
 SCENARIOS = [
-    ("Zorgportaal Plus", "ggz-noord", "anna", [("accept", "dora")]),
+    (
+        "Zorgportaal Plus",
+        "ggz-noord",
+        "anna",
+        [("accept", "dora"), ("change", "anna", "Nieuwe sleutelserver per 1 januari.")],
+    ),
     (
         "Stemmingsdagboek",
         "ggz-noord",
@@ -93,7 +104,15 @@ SCENARIOS = [
             ("accept", "dora"),
             ("status", "dora", "in_onderhoud", "Upgrade naar nieuwe EPD-versie."),
             ("status", "dora", "actief", "Upgrade afgerond en getest."),
+            ("change", "sam", "Extra redirect URI voor de nieuwe app."),
+            ("accept_change", "dora"),
         ],
+    ),
+    (
+        "Patiëntportaal Thuis",
+        "ggz-oost",
+        "bram",
+        [("withdraw", "bram", "Verkeerde JWKS URI opgegeven.")],
     ),
     (
         "Patiëntportaal Thuis",
@@ -259,5 +278,23 @@ class Command(BaseCommand):
                     reason=step[3],
                     by=users[step[1]],
                 )
+            elif kind == "withdraw":
+                withdraw_request(request_id=aanvraag.pk, by=users[step[1]], reason=step[2])
+            elif kind == "change":
+                # The demo's URIs do not resolve: the key set it holds is checked instead.
+                slug = _slug(applicatie.naam)
+                verzoek = file_change(
+                    check_keys=lambda uri: check_document_at(uri, self._key_set),
+                    instance_id=instance.pk,
+                    by=users[step[1]],
+                    jwks_uri=f"https://keys.{slug}.demo.koppeltaal.invalid/jwks.json",
+                    redirect_uris=[
+                        *instance.redirect_uris,
+                        f"https://app.{slug}.demo.koppeltaal.invalid/launch",
+                    ],
+                    toelichting=step[2],
+                )
+            elif kind == "accept_change":
+                accept_change(change_id=verzoek.pk, by=users[step[1]])
             elif kind == "file":
                 aanvraag = self._file(applicatie, domein, users[step[1]], step[2])
