@@ -130,9 +130,9 @@ def indexed_search(
     joining and scanning every row (and the changelist runs it three or four times: count,
     page, date hierarchy). Here each name search runs once against its small table
     (`names`: fk -> queryset of the related model with a `naam` column) and the big table is
-    reached through its foreign-key index with the ids found; `by_uuid(value) -> Q` (a client_id, matched exactly
-    through its unique index) only when the term is a UUID; a URL column is scanned only when
-    the term looks like part of a URL.
+    reached through its foreign-key index with the ids found; `by_uuid(value) -> Q` (a
+    client_id, matched exactly through its unique index) only when the term is a UUID; a URL
+    column is scanned only when the term looks like part of a URL.
     """
     term = (search_term or "").strip()
     if not term:
