@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from beheer.forms_util import PortalFormMixin
 from domeinen.models import Domein
 from rollen.models import Rol
+from rollen.selectors import default_role_for_soort
 
 
 class NewRequestForm(PortalFormMixin, forms.Form):
@@ -47,6 +48,14 @@ class RefuseForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Geef de reden waarom de aanvraag wordt geweigerd.")},
     )
+    # A required box (no JavaScript needed): the decision is final.
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik weiger deze aanvraag definitief; de aanvrager krijgt een e-mail met de reden. "
+            "Dit kan niet ongedaan worden gemaakt."
+        ),
+        error_messages={"required": _("Bevestig dat u de aanvraag wilt weigeren.")},
+    )
 
 
 class AcceptForm(PortalFormMixin, forms.Form):
@@ -58,3 +67,25 @@ class AcceptForm(PortalFormMixin, forms.Form):
         help_text=_("Bepaalt welke SMART-scopes de applicatieinstantie krijgt."),
         error_messages={"invalid_choice": _("Kies een bestaande rol.")},
     )
+    # A required box (no JavaScript needed): the decision is final.
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik accepteer deze aanvraag: er komt een actieve applicatieinstantie met een nieuw "
+            "client-Id, het Device wordt op de FHIR-server gezet en de aanvrager krijgt een "
+            "e-mail. Het besluit staat daarna vast."
+        ),
+        error_messages={"required": _("Bevestig dat u de aanvraag wilt accepteren.")},
+    )
+
+    def __init__(self, *args, applicatie=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if applicatie is not None:
+            # Name the role that "no choice" gives, so nobody accepts blind.
+            default = default_role_for_soort(soort=applicatie.soort)
+            self.fields["rol"].empty_label = (
+                _("Standaardrol voor %(soort)s: %(rol)s")
+                % {"soort": applicatie.get_soort_display(), "rol": default.naam}
+                if default
+                else _("Geen standaardrol voor %(soort)s: kies een rol")
+                % {"soort": applicatie.get_soort_display()}
+            )

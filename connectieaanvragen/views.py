@@ -61,7 +61,8 @@ def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=N
             "domein": domein,
             "aanvraag": aanvraag,
             "refuse_form": refuse_form or RefuseForm(),
-            "accept_form": accept_form or AcceptForm(prefix="accepteren"),
+            "accept_form": accept_form
+            or AcceptForm(prefix="accepteren", applicatie=aanvraag.applicatie),
             "historie": request_history(aanvraag=aanvraag),
             "tab": "aanvragen",
         },
@@ -79,7 +80,7 @@ def review(request, naam, pk):
 @require_POST
 def accept(request, naam, pk):
     domein, aanvraag = _domain_request(request, naam, pk)
-    form = AcceptForm(request.POST, prefix="accepteren")
+    form = AcceptForm(request.POST, prefix="accepteren", applicatie=aanvraag.applicatie)
     if not form.is_valid():
         return _render_review(request, domein, aanvraag, accept_form=form)
     rol = form.cleaned_data["rol"]

@@ -29,12 +29,24 @@ class InstanceFilterForm(PortalFormMixin, forms.Form):
 
 
 class InstanceStatusForm(PortalFormMixin, forms.Form):
+    """A new status with a reason; closing (final) also needs the box ticked that says what
+    will happen, so it works without JavaScript and cannot happen by one slip."""
+
     status = forms.ChoiceField(label=_("Nieuwe status"), widget=forms.RadioSelect)
     reden = forms.CharField(
         label=_("Reden"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Geef een reden op.")},
+    )
+    bevestig_afsluiten = forms.BooleanField(
+        label=_(
+            "Ik sluit deze applicatieinstantie definitief af: de applicatie kan zich niet meer "
+            "aanmelden in dit domein en het Device op de FHIR-server wordt inactief. Dit kan "
+            "niet ongedaan worden gemaakt."
+        ),
+        help_text=_("Alleen nodig bij de status Afgesloten."),
+        required=False,
     )
 
     def __init__(self, *args, instance, **kwargs):
@@ -43,6 +55,17 @@ class InstanceStatusForm(PortalFormMixin, forms.Form):
         self.fields["status"].choices = [
             (value, label) for value, label in InstantieStatus.choices if value in allowed
         ]
+        if InstantieStatus.AFGESLOTEN not in allowed:
+            del self.fields["bevestig_afsluiten"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == InstantieStatus.AFGESLOTEN and not data.get("bevestig_afsluiten"):
+            self.add_error(
+                "bevestig_afsluiten",
+                _("Bevestig dat u de applicatieinstantie definitief wilt afsluiten."),
+            )
+        return data
 
 
 class InstanceRoleForm(PortalFormMixin, forms.Form):

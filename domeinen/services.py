@@ -127,7 +127,8 @@ def create_instance(
 def change_instance_status(
     *, instance_id: int, new_status: str, reason: str, by
 ) -> Applicatieinstantie:
-    """Move an instance along its lifecycle (actief ⇄ in_onderhoud → afgesloten), with a reason."""
+    """Move an instance along its lifecycle (actief ⇄ in_onderhoud, either → afgesloten),
+    with a reason."""
     reason = clean_reason(reason)
     if new_status not in InstantieStatus.values:
         raise ServiceError("Onbekende status.", code="unknown_status")

@@ -155,21 +155,24 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             f"accepteren met rol {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
             d,
-            data=lambda w: {"accepteren-rol": Rol.objects.order_by("-naam").first().pk},
+            data=lambda w: {
+                "accepteren-rol": Rol.objects.order_by("-naam").first().pk,
+                "accepteren-bevestigd": "on",
+            },
             state=_request(req),
         ),
         Case(
             f"accepteren {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
             d,
-            data={},
+            data={"accepteren-bevestigd": "on"},
             state=_request(req),
         ),
         Case(
             f"weigeren {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/weigeren/",
             d,
-            data={"reden": "nee"},
+            data={"reden": "nee", "bevestigd": "on"},
             state=_request(req),
         ),
         Case(
@@ -205,7 +208,7 @@ CASES += [
         "accepteren B via A",
         lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/accepteren/",
         "niemand",
-        data={},
+        data={"accepteren-bevestigd": "on"},
         state=_request("rXB"),
     ),
     Case(
@@ -219,7 +222,7 @@ CASES += [
         "weigeren B via A",
         lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/weigeren/",
         "niemand",
-        data={"reden": "nee"},
+        data={"reden": "nee", "bevestigd": "on"},
         state=_request("rXB"),
     ),
     Case(
