@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beheer.context_processors.omgeving",
+                "beheer.context_processors.navigatie",
             ],
         },
     },
@@ -203,6 +204,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date-times to the second everywhere (history and logs in the admin too): beheer/formats/nl.
+FORMAT_MODULE_PATH = ["beheer.formats"]
 
 # --- Static files -------------------------------------------------------------------------
 # Served by the application itself (whitenoise): no CDN, no separate web server needed.

@@ -13,6 +13,7 @@ admin.site.index_title = "Beheer van domeinen, applicaties en connecties"
 
 urlpatterns = [
     path("", portaal_views.start, name="start"),
+    path("te-beoordelen/", portaal_views.te_beoordelen, name="te_beoordelen"),
     path("health/", views.health, name="health"),
     path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

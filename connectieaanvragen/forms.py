@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beheer.forms_util import PortalFormMixin
+from connectieaanvragen.models import AanvraagStatus
 from domeinen.models import Domein
 from rollen.models import Rol
 from rollen.selectors import default_role_for_soort
@@ -89,3 +90,45 @@ class AcceptForm(PortalFormMixin, forms.Form):
                 else _("Geen standaardrol voor %(soort)s: kies een rol")
                 % {"soort": applicatie.get_soort_display()}
             )
+
+
+class RequestFilterForm(PortalFormMixin, forms.Form):
+    """Filters of the request lists (GET): status, period of filing and a search; the column
+    to sort on travels along as ?sort= (see selectors.REQUEST_SORTS)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle statussen")), *AanvraagStatus.choices],
+    )
+    van = forms.DateField(
+        label=_("Aangevraagd vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tot = forms.DateField(
+        label=_("Aangevraagd tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    sort = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    aanvraag = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, search_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if search_label:
+            self.fields["q"].label = search_label
+
+    def selection(self) -> dict:
+        """The selector's keyword arguments; invalid input filters nothing."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"] or None,
+            "search": data["q"] or None,
+            "since": data["van"],
+            "until": data["tot"],
+            "sort": data["sort"] or None,
+        }

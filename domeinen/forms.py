@@ -26,6 +26,7 @@ class InstanceFilterForm(PortalFormMixin, forms.Form):
         choices=[("", _("Alle statussen")), *InstantieStatus.choices],
     )
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    sort = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
 
 class InstanceStatusForm(PortalFormMixin, forms.Form):

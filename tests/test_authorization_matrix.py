@@ -111,6 +111,7 @@ CASES = [
     Case("start", lambda w: "/", "alle"),
     Case("domeinen", lambda w: "/domeinen/", "alle"),
     Case("applicaties", lambda w: "/applicaties/", "alle"),
+    Case("te beoordelen", lambda w: "/te-beoordelen/", "alle"),  # only own domains: below
     Case("onbekend domein", lambda w: "/domeinen/bestaat-niet/", "niemand"),
     Case("onbekende applicatie", lambda w: "/applicaties/999999/", "niemand"),
 ]
@@ -289,3 +290,22 @@ def test_authorization_matrix(client, world, case, who):
     else:
         assert response.status_code == 404
         assert after == before
+
+
+# Te beoordelen: every open request of the person's own domains, nothing of another domain.
+SEES_REQUESTS = {
+    "dom_a": {"rYA"},
+    "dom_b": {"rXB"},
+    "app_x": set(),
+    "app_y": set(),
+    "beide": {"rXB"},
+    "support": {"rYA", "rXB"},
+}
+
+
+@pytest.mark.parametrize("who", sorted(SEES_REQUESTS))
+def test_te_beoordelen_lists_only_the_open_requests_of_own_domains(client, world, who):
+    login(client, world["users"][who])
+    response = client.get("/te-beoordelen/")
+    shown = {a.pk for a in response.context["aanvragen"]}
+    assert shown == {world[key].pk for key in SEES_REQUESTS[who]}
