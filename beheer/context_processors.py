@@ -13,7 +13,11 @@ def omgeving(request):
         kind = "acceptatie"
     else:
         kind = "lokaal"
-    return {"kt_omgeving": name, "kt_omgeving_soort": kind}
+    return {
+        "kt_omgeving": name,
+        "kt_omgeving_soort": kind,
+        "kt_support_email": settings.KT_SUPPORT_EMAIL,
+    }
 
 
 def navigatie(request):

@@ -231,6 +231,8 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "KT Beheer <noreply@koppeltaal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the error pages give for help.
+KT_SUPPORT_EMAIL = env_str("KT_SUPPORT_EMAIL", "support@koppeltaal.invalid")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -26,3 +26,9 @@ urlpatterns = [
     path("", include("connectieaanvragen.urls")),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]
+
+# Error pages in the portal's layout; under /api/ problem details (beheer.views).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
