@@ -8,7 +8,7 @@ from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError
 from beheer.fhir import APPLICATION_DEVICES_PUSH
 from beheer.fhir.deliveries import queue_delivery
-from beheer.forms_util import validation_error_message
+from beheer.forms_util import clean_contact, validation_error_message
 
 CONTACT_FIELDS = ("contact_naam", "contact_email", "contact_telefoon")
 
@@ -23,9 +23,9 @@ def update_application_contact(
             "U bent geen beheerder van deze applicatie.", code="not_application_admin"
         )
     applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
-    applicatie.contact_naam = (contact_naam or "").strip()
-    applicatie.contact_email = (contact_email or "").strip()
-    applicatie.contact_telefoon = (contact_telefoon or "").strip()
+    applicatie.contact_naam, applicatie.contact_email, applicatie.contact_telefoon = clean_contact(
+        naam=contact_naam, email=contact_email, telefoon=contact_telefoon
+    )
     try:
         applicatie.full_clean(exclude=["beheerders"])
     except ValidationError as exc:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "phonenumber_field",
     "rollen",
     "rest_framework",
     "drf_spectacular",
@@ -204,6 +205,9 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Phone numbers (django-phonenumber-field): without a country code read as Dutch; stored E.164.
+PHONENUMBER_DEFAULT_REGION = "NL"
+PHONENUMBER_DB_FORMAT = "E164"
 # Date-times to the second everywhere (history and logs in the admin too): beheer/formats/nl.
 FORMAT_MODULE_PATH = ["beheer.formats"]
 

@@ -1,12 +1,12 @@
 from django.conf import settings
-
-from beheer.context_processors import omgeving
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from beheer.context_processors import omgeving
 
 
 @never_cache

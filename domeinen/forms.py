@@ -14,6 +14,18 @@ class DomainDetailsForm(PortalFormMixin, forms.ModelForm):
         fields = ["omschrijving", "contact_naam", "contact_email", "contact_telefoon"]
         widgets = {"omschrijving": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who to call when something is wrong: name and e-mail required.
+        self.fields["contact_naam"].required = True
+        self.fields["contact_naam"].error_messages["required"] = _(
+            "Geef de naam van de contactpersoon op."
+        )
+        self.fields["contact_email"].required = True
+        self.fields["contact_email"].error_messages["required"] = _(
+            "Geef het e-mailadres van de contactpersoon op."
+        )
+
     def _post_clean(self):
         # Model validation and saving belong to domeinen.services.update_domain_details.
         pass

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicaties.models import Applicatie
 from beheer.errors import ServiceError, clean_reason
-from beheer.forms_util import validation_error_message
+from beheer.forms_util import clean_contact, validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from domeinen.devices import queue_device_push
 from domeinen.mails import queue_instance_status_mails
@@ -48,9 +48,9 @@ def update_domain_details(
     _require_domain_admin(user=by, domein_id=domein_id)
     domein = Domein.objects.select_for_update().get(pk=domein_id)
     domein.omschrijving = (omschrijving or "").strip()
-    domein.contact_naam = (contact_naam or "").strip()
-    domein.contact_email = (contact_email or "").strip()
-    domein.contact_telefoon = (contact_telefoon or "").strip()
+    domein.contact_naam, domein.contact_email, domein.contact_telefoon = clean_contact(
+        naam=contact_naam, email=contact_email, telefoon=contact_telefoon
+    )
     try:
         domein.full_clean(exclude=["beheerders"])
     except ValidationError as exc:

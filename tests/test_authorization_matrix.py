@@ -135,7 +135,11 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             f"opslaan {d}",
             lambda w, base=base: f"{base}/",
             d,
-            data={"omschrijving": "gewijzigd", "contact_email": "x@example.org"},
+            data={
+                "omschrijving": "gewijzigd",
+                "contact_naam": "X",
+                "contact_email": "x@example.org",
+            },
             state=_domain(d),
         ),
         Case(

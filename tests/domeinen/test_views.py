@@ -67,12 +67,20 @@ def test_invalid_contact_data_shows_a_dutch_error_and_changes_nothing(client_dom
     assert Domein.objects.get(pk=domein.pk).omschrijving == ""
 
 
-def test_service_error_is_shown_on_the_details_form(client_dom, domein):
+def test_a_bad_phone_number_is_shown_on_the_details_form(client_dom, domein):
     response = client_dom.post(
-        reverse("domeinen:details", args=[domein.naam]), {"contact_telefoon": "abc-def"}
+        reverse("domeinen:details", args=[domein.naam]),
+        {"contact_naam": "Piet", "contact_email": "p@example.org", "contact_telefoon": "1" * 40},
     )
-    assert "Geef een telefoonnummer met alleen cijfers" in response.content.decode()
+    assert "Vul een geldig telefoonnummer in" in response.content.decode()
     assert Domein.objects.get(pk=domein.pk).contact_telefoon == ""
+
+
+def test_empty_contact_data_are_refused(client_dom, domein):
+    response = client_dom.post(reverse("domeinen:details", args=[domein.naam]), {})
+    page = response.content.decode()
+    assert "Geef de naam van de contactpersoon op." in page
+    assert "Geef het e-mailadres van de contactpersoon op." in page
 
 
 @pytest.fixture
