@@ -159,6 +159,9 @@ AUTHENTICATION_BACKENDS = [
 # automatic release after that many minutes (default: none, only support unlocks).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Keep each failure (AccessFailureLog): the user page in the admin says since when an account
+# is locked; axes keeps at most AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT rows per username.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "beheer.accounts.lockout.username_for_axes"
 AXES_CLIENT_IP_CALLABLE = "beheer.accounts.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
