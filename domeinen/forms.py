@@ -39,6 +39,8 @@ class InstanceFilterForm(PortalFormMixin, forms.Form):
     )
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     sort = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    # One instance (the link in a mail to the vendor).
+    instantie = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class InstanceStatusForm(PortalFormMixin, forms.Form):

@@ -115,7 +115,7 @@ def _instance_search(term: str) -> Q:
 
 
 def instances_for_application(
-    *, applicatie, status: str | None = None, search: str | None = None
+    *, applicatie, status: str | None = None, search: str | None = None, pk: int | None = None
 ) -> QuerySet[Applicatieinstantie]:
     """An application's instances for its list, by domain name, newest first, filtered on
     status and domain name or care provider (the scopes come from `scope_context`)."""
@@ -129,6 +129,8 @@ def instances_for_application(
                 Q(naam__icontains=term) | Q(zorgaanbieder__icontains=term)
             ).values("pk")
         )
+    if pk:
+        qs = qs.filter(pk=pk)
     return qs.order_by("domein__naam", "-aangemaakt_op")
 
 

@@ -159,12 +159,14 @@ def application_instances(request, pk):
     """The Applicatieinstanties tab of an application (lives here: instances are ours)."""
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
     filters = InstanceFilterForm(request.GET or None)
-    status = search = None
+    status = search = pk = None
     if filters.is_valid():
         status = filters.cleaned_data["status"] or None
         search = filters.cleaned_data["q"] or None
+        pk = filters.cleaned_data["instantie"]
     page = paginate(
-        request, instances_for_application(applicatie=applicatie, status=status, search=search)
+        request,
+        instances_for_application(applicatie=applicatie, status=status, search=search, pk=pk),
     )
     context = scope_context(page.object_list)
     for instance in page.object_list:
