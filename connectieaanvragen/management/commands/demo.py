@@ -2,9 +2,20 @@
 
 Run it as often as you like: users, domains and applications are matched by name, and a
 scenario for an (application, domain) pair is played only when that pair has no request yet.
+
+Keys: with KT_DEMO_JWKS_DIR and KT_DEMO_JWKS_BASE set (`make run` does: it serves that folder on
+loopback), each demo application gets a real JWK Set (a fresh RSA 2048 public key) in that
+folder, its requests point at it, and the open requests' keys are checked through the same
+fetch as the portal's (connectieaanvragen.jwks) after the services ran, outside any
+transaction: "in orde". Without them the URIs are placeholders and the keys stay unchecked.
+
+The logins are printed last, in a box, after every mail the demo sent; `--logins` prints only
+the box (make run prints it again once the server is up).
 """
 
+import json
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +27,12 @@ from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP
 from beheer.env import env_bool
 from connectieaanvragen.models import Connectieaanvraag
-from connectieaanvragen.services import accept_request, file_request, refuse_request
+from connectieaanvragen.services import (
+    accept_request,
+    file_request,
+    record_jwks_check,
+    refuse_request,
+)
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
 
@@ -103,10 +119,20 @@ def _slug(name: str) -> str:
 class Command(BaseCommand):
     help = "Vult de database met een realistische demo (idempotent) en toont de logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins", action="store_true", help="Toon alleen de logins van de demo."
+        )
+
     def handle(self, *args, **options):
         if settings.KT_OMGEVING == "prd2":
             raise CommandError("De demo mag niet op de productieomgeving (prd2) draaien.")
         password = os.environ.get("KT_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
+        if options["logins"]:
+            self._print_logins(password)
+            return
+        self.jwks_dir = os.environ.get("KT_DEMO_JWKS_DIR", "")
+        self.jwks_base = os.environ.get("KT_DEMO_JWKS_BASE", "").rstrip("/")
         fhir_base = os.environ.get("KT_DEMO_FHIR_BASE", "http://127.0.0.1:8090").rstrip("/")
         with transaction.atomic():
             users = self._users(password)
@@ -119,19 +145,58 @@ class Command(BaseCommand):
                 continue
             self._play(applicatie, domein, users[filer], steps, users)
             played += 1
+        self._check_open_requests(users)
         self.stdout.write(self.style.SUCCESS(f"Demo klaar ({played} nieuwe scenario's)."))
-        self.stdout.write(f"Logins (wachtwoord voor allemaal: {password}):")
-        for username, full_name, role, _staff in USERS:
-            self.stdout.write(f"  {username:<8} {full_name:<18} {role}")
+        self._print_logins(password)
+
+    def _print_logins(self, password):
+        lines = [f"Logins (wachtwoord voor allemaal: {password}):", ""]
+        lines += [f"  {u:<8} {name:<18} {role}" for u, name, role, _staff in USERS]
+        lines.append("")
         if env_bool("KT_DEMO_FORCE_PASSWORD_CHANGE", True):
-            self.stdout.write(
-                "Bij de eerste aanmelding kiest elke demogebruiker een eigen wachtwoord."
-            )
-        self.stdout.write(
-            "Support (en iedereen, zolang KT_2FA_REQUIRED aan staat) stelt na het wachtwoord "
-            "tweestapsverificatie in: scan de QR-code op /account/tweestapsverificatie/ met een "
-            "authenticator-app (of voer de getoonde sleutel in) en vul de code in."
-        )
+            lines.append("Bij de eerste aanmelding kiest elke demogebruiker een eigen wachtwoord.")
+        lines += [
+            "Support (en iedereen, zolang KT_2FA_REQUIRED aan staat) stelt na het wachtwoord",
+            "tweestapsverificatie in: scan de QR-code op /account/tweestapsverificatie/ met",
+            "een authenticator-app (of voer de getoonde sleutel in) en vul de code in.",
+        ]
+        width = max(len(line) for line in lines)
+        self.stdout.write("╔" + "═" * (width + 2) + "╗")
+        for line in lines:
+            self.stdout.write(f"║ {line:<{width}} ║")
+        self.stdout.write("╚" + "═" * (width + 2) + "╝")
+
+    def _jwks_uri(self, applicatie) -> str:
+        """A real JWK Set on the local demo server, or a placeholder."""
+        slug = _slug(applicatie.naam)
+        if not (self.jwks_dir and self.jwks_base):
+            return f"https://{slug}.demo.koppeltaal.invalid/.well-known/jwks.json"
+        path = Path(self.jwks_dir) / slug / "jwks.json"
+        if not path.exists():
+            from cryptography.hazmat.primitives.asymmetric import rsa
+            from jwt.algorithms import RSAAlgorithm
+
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+            jwk = {**RSAAlgorithm.to_jwk(key, as_dict=True), "kid": f"{slug}-1", "use": "sig"}
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"keys": [jwk]}, indent=2))
+        return f"{self.jwks_base}/{slug}/jwks.json"
+
+    def _check_open_requests(self, users):
+        """Check the keys of the demo's open requests that point at the local demo server, as
+        the portal does at filing (fetch first, outside any transaction, then record)."""
+        if not (self.jwks_dir and self.jwks_base):
+            return
+        from connectieaanvragen.jwks import fetch_and_check
+
+        support = users["support"]
+        for aanvraag in Connectieaanvraag.objects.filter(
+            status="aangevraagd", jwks_uri__startswith=self.jwks_base + "/"
+        ):
+            result = fetch_and_check(aanvraag.jwks_uri)
+            record_jwks_check(request_id=aanvraag.pk, by=support, result=result)
+            if not result.ok:
+                self.stderr.write(f"Sleutels van {aanvraag}: {result.error}")
 
     def _users(self, password):
         User = get_user_model()
@@ -200,7 +265,7 @@ class Command(BaseCommand):
         return file_request(
             applicatie_id=applicatie.pk,
             domein_id=domein.pk,
-            jwks_uri=f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/.well-known/jwks.json",
+            jwks_uri=self._jwks_uri(applicatie),
             redirect_uris=[f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/launch"],
             toelichting=remarks or f"Graag {applicatie} koppelen aan {domein}.",
             by=by,
