@@ -10,7 +10,14 @@ class ApplicationContactForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Applicatie
-        fields = ["contact_naam", "contact_email", "contact_telefoon"]
+        fields = [
+            "contact_naam",
+            "contact_email",
+            "contact_telefoon",
+            "technisch_contact_naam",
+            "technisch_contact_email",
+            "technisch_contact_telefoon",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
