@@ -221,3 +221,32 @@ def test_every_page_type_passes_axe_core(browser, live_server, screenshot, world
             screenshot(page, f"axe-anna-{name}")
     finally:
         context.close()
+
+
+def test_admin_user_pages_fit_1280_px_and_speak_dutch(browser, live_server, screenshot, world):
+    from tests.factories import SupportUserFactory
+
+    support = SupportUserFactory(username="sanne")
+    totp_device(support)
+    # The admin's widgets are JavaScript: this context runs it.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        login(page, "sanne")
+        page.goto("/admin/accounts/user/")
+        expect(page.locator("#result_list")).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 1280, overflow
+        screenshot(page, "30-admin-gebruikers")
+        page.goto(f"/admin/accounts/user/{world['dora'].pk}/change/")
+        selector = page.locator(".selector").first
+        expect(selector).to_contain_text("Alle groepen kiezen")
+        expect(selector).not_to_contain_text("Choose")
+        expect(page.get_by_text("Niet geblokkeerd")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="Wachtwoord resetten (link per e-mail)")
+        ).to_be_visible()
+        screenshot(page, "31-admin-gebruiker")
+    finally:
+        context.close()
