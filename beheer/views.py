@@ -1,6 +1,5 @@
-from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -20,16 +19,6 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@never_cache
-@require_GET
-def bench_floor(request):
-    """The benchmark's floor: the cheapest page Django can serve through the whole middleware
-    stack (no database, no template). Only answers in benchmark mode (KT_BENCH=1)."""
-    if not settings.KT_BENCH:
-        raise Http404
-    return HttpResponse(b"ok", content_type="text/plain")
 
 
 # --- error pages ------------------------------------------------------------------------------

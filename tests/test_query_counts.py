@@ -145,7 +145,9 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
     change_instance_status(
         instance_id=instance.pk, new_status="in_onderhoud", reason="r", by=person
     )
-    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    # Filed for an application the person does not administer: they may decide it, so the
+    # page shows the accept form (separation of duties).
+    aanvraag = make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     decided = instance.connectieaanvraag
     # The session, the user, its 2FA device (django-otp), its support group, then the row
     # with its domain (one statement: in_users_domain).
@@ -160,16 +162,23 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
         "rollen_rol",  # the other roles, for the role form
         "domeinen_instantiestatuswijziging",
     ]
-    # The accept form if open: the default role it names, the roles to choose from.
-    for pk, default, roles in (
-        (aanvraag.pk, ["rollen_standaardrol"], ["rollen_rol"]),
-        (decided.pk, [], []),
+    # Open: the default role the accept form names, whether the person administers the
+    # application (separation of duties), then the roles of the accept form; decided: none.
+    for pk, default, duties, roles in (
+        (
+            aanvraag.pk,
+            ["rollen_standaardrol"],
+            ["applicaties_applicatie_beheerders"],
+            ["rollen_rol"],
+        ),
+        (decided.pk, [], [], []),
     ):
         review_url = f"/domeinen/{domein.naam}/connectieaanvragen/{pk}/"
         assert _tables(client, review_url) == [
             *session,
             "connectieaanvragen_connectieaanvraag",
             *default,
+            *duties,
             nav,
             *roles,
             "connectieaanvragen_aanvraagstatuswijziging",

@@ -63,7 +63,7 @@ def test_invalid_numbers_are_refused(typed):
 
 
 def test_the_migration_converts_what_it_can_and_leaves_the_rest():
-    migration = importlib.import_module("domeinen.migrations.0008_contact_phone_e164")
+    migration = importlib.import_module("domeinen.migrations.0009_contact_phone_e164")
     good = DomeinFactory(naam="goed")
     bad = DomeinFactory(naam="fout")
     empty = DomeinFactory(naam="leeg")

@@ -3,20 +3,27 @@
 Run it as often as you like: users, domains and applications are matched by name, and a
 scenario for an (application, domain) pair is played only when that pair has no request yet.
 
-Keys: with KT_DEMO_JWKS_DIR and KT_DEMO_JWKS_BASE set (`make run` does: it serves that folder on
-loopback), each demo application gets a real JWK Set (a fresh RSA 2048 public key) in that
-folder, its requests point at it, and the open requests' keys are checked through the same
-fetch as the portal's (connectieaanvragen.jwks) after the services ran, outside any
-transaction: "in orde". Without them the URIs are placeholders and the keys stay unchecked.
+Requests are filed through the same service as every other entry, and their keys are checked
+by the real checker on a JWK Set the demo holds (a fresh RSA 2048 public key per application),
+instead of fetching it, so the open requests are "in orde". With KT_DEMO_JWKS_DIR and
+KT_DEMO_JWKS_BASE set (`make run` does: it serves that folder on loopback) each application's
+JWK Set is also written to that folder and its requests point there, so "Sleutels opnieuw
+controleren" on the review page fetches it for real and stays "in orde". Without them the URIs
+are placeholders (.invalid) and a re-check reports the unknown host, as it should.
+
+Separation of duties shows too: sam is domeinbeheerder of ggz-west and applicatiebeheerder of
+EPD Horizon, and the open request of EPD Horizon in ggz-west is one he may not decide.
 
 The logins are printed last, in a box, after every mail the demo sent; `--logins` prints only
 the box (make run prints it again once the server is up).
 """
 
+import base64
 import json
 import os
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,13 +33,9 @@ from django.db import transaction
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP
 from beheer.env import env_bool
+from connectieaanvragen.jwks import check_document_at
 from connectieaanvragen.models import Connectieaanvraag
-from connectieaanvragen.services import (
-    accept_request,
-    file_request,
-    record_jwks_check,
-    refuse_request,
-)
+from connectieaanvragen.services import accept_request, file_request, refuse_request
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
 
@@ -109,7 +112,29 @@ SCENARIOS = [
     ("EPD Horizon", "ggz-noord", "sam", [("refuse", "dora", "GGZ Noord gebruikt een ander EPD.")]),
     ("Stemmingsdagboek", "ggz-oost", "anna", []),
     ("Zorgportaal Plus", "ggz-west", "anna", []),
+    # sam files for his own application in his own domain: a fellow beheerder must decide.
+    ("EPD Horizon", "ggz-west", "sam", []),
 ]
+
+
+def _b64url(number: int) -> str:
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _demo_key_set() -> dict:
+    """A JWK Set with one real RSA public key (2048 bits), made for this run."""
+    numbers = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    numbers = numbers.public_numbers()
+    key = {
+        "kty": "RSA",
+        "kid": "demo-1",
+        "use": "sig",
+        "alg": "RS384",
+        "n": _b64url(numbers.n),
+        "e": _b64url(numbers.e),
+    }
+    return {"keys": [key]}
 
 
 def _slug(name: str) -> str:
@@ -145,7 +170,6 @@ class Command(BaseCommand):
                 continue
             self._play(applicatie, domein, users[filer], steps, users)
             played += 1
-        self._check_open_requests(users)
         self.stdout.write(self.style.SUCCESS(f"Demo klaar ({played} nieuwe scenario's)."))
         self._print_logins(password)
 
@@ -167,36 +191,24 @@ class Command(BaseCommand):
         self.stdout.write("╚" + "═" * (width + 2) + "╝")
 
     def _jwks_uri(self, applicatie) -> str:
-        """A real JWK Set on the local demo server, or a placeholder."""
+        """The application's JWK Set on the local demo server, or a placeholder."""
         slug = _slug(applicatie.naam)
         if not (self.jwks_dir and self.jwks_base):
             return f"https://{slug}.demo.koppeltaal.invalid/.well-known/jwks.json"
-        path = Path(self.jwks_dir) / slug / "jwks.json"
-        if not path.exists():
-            from cryptography.hazmat.primitives.asymmetric import rsa
-            from jwt.algorithms import RSAAlgorithm
-
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
-            jwk = {**RSAAlgorithm.to_jwk(key, as_dict=True), "kid": f"{slug}-1", "use": "sig"}
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"keys": [jwk]}, indent=2))
         return f"{self.jwks_base}/{slug}/jwks.json"
 
-    def _check_open_requests(self, users):
-        """Check the keys of the demo's open requests that point at the local demo server, as
-        the portal does at filing (fetch first, outside any transaction, then record)."""
+    def _key_set(self, applicatie) -> dict:
+        """The JWK Set the demo holds for `applicatie`: the one published on the local demo
+        server (written on first use), or else one generated for this run."""
         if not (self.jwks_dir and self.jwks_base):
-            return
-        from connectieaanvragen.jwks import fetch_and_check
-
-        support = users["support"]
-        for aanvraag in Connectieaanvraag.objects.filter(
-            status="aangevraagd", jwks_uri__startswith=self.jwks_base + "/"
-        ):
-            result = fetch_and_check(aanvraag.jwks_uri)
-            record_jwks_check(request_id=aanvraag.pk, by=support, result=result)
-            if not result.ok:
-                self.stderr.write(f"Sleutels van {aanvraag}: {result.error}")
+            if not hasattr(self, "_run_key_set"):
+                self._run_key_set = _demo_key_set()
+            return self._run_key_set
+        path = Path(self.jwks_dir) / _slug(applicatie.naam) / "jwks.json"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(_demo_key_set(), indent=2))
+        return json.loads(path.read_text())
 
     def _users(self, password):
         User = get_user_model()
@@ -262,7 +274,9 @@ class Command(BaseCommand):
         return apps
 
     def _file(self, applicatie, domein, by, remarks=""):
+        key_set = self._key_set(applicatie)
         return file_request(
+            check_keys=lambda uri: check_document_at(uri, key_set),
             applicatie_id=applicatie.pk,
             domein_id=domein.pk,
             jwks_uri=self._jwks_uri(applicatie),

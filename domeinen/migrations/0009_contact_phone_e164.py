@@ -25,7 +25,7 @@ def to_e164(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("domeinen", "0007_instantie_dom_app_idx"),
+        ("domeinen", "0008_device_creation_and_id"),
     ]
 
     operations = [
