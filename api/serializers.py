@@ -38,6 +38,9 @@ class ApplicatieSerializer(serializers.ModelSerializer):
             "contact_naam",
             "contact_email",
             "contact_telefoon",
+            "technisch_contact_naam",
+            "technisch_contact_email",
+            "technisch_contact_telefoon",
         )
 
 

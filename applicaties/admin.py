@@ -15,6 +15,16 @@ class ApplicatieAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("naam", "leverancier", "soort", "omschrijving")}),
         ("Contactpersoon", {"fields": ("contact_naam", "contact_email", "contact_telefoon")}),
+        (
+            "Technisch contact",
+            {
+                "fields": (
+                    "technisch_contact_naam",
+                    "technisch_contact_email",
+                    "technisch_contact_telefoon",
+                )
+            },
+        ),
         ("Applicatiebeheerders", {"fields": ("beheerders",)}),
         ("Registratie", {"fields": ("aangemaakt_op", "gewijzigd_op")}),
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from beheer.models_common import ContactFields
 
@@ -26,6 +27,15 @@ class Applicatie(ContactFields):
         verbose_name=_("applicatiebeheerders"),
         related_name="beheerde_applicaties",
         blank=True,
+    )
+    # Who a domeinbeheerder calls about keys, endpoints or a failing connection (the review
+    # page shows it beside the contact person); optional.
+    technisch_contact_naam = models.CharField(
+        _("naam technisch contact"), max_length=200, blank=True
+    )
+    technisch_contact_email = models.EmailField(_("e-mailadres technisch contact"), blank=True)
+    technisch_contact_telefoon = PhoneNumberField(
+        _("telefoonnummer technisch contact"), max_length=40, blank=True
     )
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)

@@ -8,29 +8,50 @@ from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError
 from beheer.fhir import APPLICATION_DEVICES_PUSH
 from beheer.fhir.deliveries import queue_delivery
-from beheer.forms_util import validation_error_message
+from beheer.forms_util import clean_contact, validation_error_message
 
 CONTACT_FIELDS = ("contact_naam", "contact_email", "contact_telefoon")
+TECHNICAL_CONTACT_FIELDS = (
+    "technisch_contact_naam",
+    "technisch_contact_email",
+    "technisch_contact_telefoon",
+)
 
 
 @transaction.atomic
 def update_application_contact(
-    *, applicatie_id: int, by, contact_naam: str, contact_email: str, contact_telefoon: str
+    *,
+    applicatie_id: int,
+    by,
+    contact_naam: str,
+    contact_email: str,
+    contact_telefoon: str,
+    technisch_contact_naam: str | None = None,
+    technisch_contact_email: str | None = None,
+    technisch_contact_telefoon=None,
 ) -> Applicatie:
-    """An applicatiebeheerder keeps the contact data of their application up to date."""
+    """An applicatiebeheerder keeps the contact data of their application up to date: the
+    contact person (name and e-mail required) and, optionally, the technical contact (left
+    as it is when not given)."""
     if not user_administers_application(user=by, applicatie_id=applicatie_id):
         raise ServiceError(
             "U bent geen beheerder van deze applicatie.", code="not_application_admin"
         )
     applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
-    applicatie.contact_naam = (contact_naam or "").strip()
-    applicatie.contact_email = (contact_email or "").strip()
-    applicatie.contact_telefoon = (contact_telefoon or "").strip()
+    applicatie.contact_naam, applicatie.contact_email, applicatie.contact_telefoon = clean_contact(
+        naam=contact_naam, email=contact_email, telefoon=contact_telefoon
+    )
+    fields = list(CONTACT_FIELDS)
+    if technisch_contact_naam is not None:
+        applicatie.technisch_contact_naam = technisch_contact_naam.strip()
+        applicatie.technisch_contact_email = (technisch_contact_email or "").strip()
+        applicatie.technisch_contact_telefoon = str(technisch_contact_telefoon or "").strip()
+        fields += TECHNICAL_CONTACT_FIELDS
     try:
         applicatie.full_clean(exclude=["beheerders"])
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
-    applicatie.save(update_fields=[*CONTACT_FIELDS, "gewijzigd_op"])
+    applicatie.save(update_fields=[*fields, "gewijzigd_op"])
     return applicatie
 
 
@@ -42,6 +63,7 @@ SUPPORT_EDITABLE_FIELDS = (
     "contact_naam",
     "contact_email",
     "contact_telefoon",
+    *TECHNICAL_CONTACT_FIELDS,
 )
 
 

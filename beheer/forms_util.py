@@ -1,5 +1,7 @@
 from django.core.exceptions import ValidationError
 
+from beheer.errors import ServiceError
+
 
 def validation_error_message(exc: ValidationError) -> str:
     """Flatten a model ValidationError into one Dutch sentence list for a ServiceError."""
@@ -17,3 +19,18 @@ class PortalFormMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+def clean_contact(*, naam, email, telefoon) -> tuple[str, str, str]:
+    """The contact person's data as a service stores them: name and e-mail required (who to
+    call when something is wrong), the phone number as text (a PhoneNumber from the form
+    becomes its E.164 form; the model field validates it)."""
+    naam = (naam or "").strip()
+    email = (email or "").strip()
+    if not naam:
+        raise ServiceError("Geef de naam van de contactpersoon op.", code="contact_name_required")
+    if not email:
+        raise ServiceError(
+            "Geef het e-mailadres van de contactpersoon op.", code="contact_email_required"
+        )
+    return naam, email, str(telefoon or "").strip()

@@ -1,15 +1,10 @@
 """Model pieces that several apps share."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ()\-]{6,20}$",
-    _("Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'."),
-)
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class ContactFields(models.Model):
@@ -17,11 +12,14 @@ class ContactFields(models.Model):
 
     contact_naam = models.CharField(_("naam contactpersoon"), max_length=200, blank=True)
     contact_email = models.EmailField(_("e-mailadres contactpersoon"), blank=True)
-    contact_telefoon = models.CharField(
+    # Dutch and international numbers (django-phonenumber-field: Google's libphonenumber),
+    # stored in E.164 (+31301234567); a number without country code is read as Dutch
+    # (PHONENUMBER_DEFAULT_REGION). Shown readably with the `telefoon` template filter.
+    contact_telefoon = PhoneNumberField(
         _("telefoonnummer contactpersoon"),
         max_length=40,
         blank=True,
-        validators=[phone_validator],
+        help_text=_("Bijvoorbeeld 030 123 4567, 06 1234 5678 of +32 2 212 34 56."),
     )
 
     class Meta:

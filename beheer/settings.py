@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "phonenumber_field",
     "rollen",
     "rest_framework",
     "drf_spectacular",
@@ -130,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beheer.context_processors.omgeving",
+                "beheer.context_processors.navigatie",
             ],
         },
     },
@@ -169,6 +171,9 @@ AUTHENTICATION_BACKENDS = [
 # automatic release after that many minutes (default: none, only support unlocks).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Keep each failure (AccessFailureLog): the user page in the admin says since when an account
+# is locked; axes keeps at most AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT rows per username.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "beheer.accounts.lockout.username_for_axes"
 AXES_CLIENT_IP_CALLABLE = "beheer.accounts.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
@@ -215,6 +220,11 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Phone numbers (django-phonenumber-field): without a country code read as Dutch; stored E.164.
+PHONENUMBER_DEFAULT_REGION = "NL"
+PHONENUMBER_DB_FORMAT = "E164"
+# Date-times to the second everywhere (history and logs in the admin too): beheer/formats/nl.
+FORMAT_MODULE_PATH = ["beheer.formats"]
 
 # --- Static files -------------------------------------------------------------------------
 # Served by the application itself (whitenoise): no CDN, no separate web server needed.
@@ -240,6 +250,8 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "KT Beheer <noreply@koppeltaal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the error pages give for help.
+KT_SUPPORT_EMAIL = env_str("KT_SUPPORT_EMAIL", "support@koppeltaal.invalid")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -23,3 +23,9 @@ urlpatterns = [
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
 ]
+
+# Error pages in the portal's layout; under /api/ problem details (beheer.views).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beheer.forms_util import PortalFormMixin
+from connectieaanvragen.models import AanvraagStatus
 from domeinen.models import Domein
 from rollen.models import Rol
+from rollen.selectors import default_role_for_soort
 
 
 class NewRequestForm(PortalFormMixin, forms.Form):
@@ -48,9 +50,21 @@ class RefuseForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Geef de reden waarom de aanvraag wordt geweigerd.")},
     )
+    # A required box (no JavaScript needed): the decision is final.
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik weiger deze aanvraag definitief; de aanvrager krijgt een e-mail met de reden. "
+            "Dit kan niet ongedaan worden gemaakt."
+        ),
+        error_messages={"required": _("Bevestig dat u de aanvraag wilt weigeren.")},
+    )
 
 
 class AcceptForm(PortalFormMixin, forms.Form):
+    """One form, read top to bottom: the role (the default named), then, only when the last key
+    check is not "in orde", the confirmation to accept anyway with its reason, and last the
+    confirmation of the decision itself. Accepting needs every box that is shown."""
+
     rol = forms.ModelChoiceField(
         label=_("Rol"),
         required=False,
@@ -59,7 +73,6 @@ class AcceptForm(PortalFormMixin, forms.Form):
         help_text=_("Bepaalt welke SMART-scopes de applicatieinstantie krijgt."),
         error_messages={"invalid_choice": _("Kies een bestaande rol.")},
     )
-
     # Shown only when the last key check is not "in orde": accepting then needs an explicit
     # confirmation with a reason (recorded in the request's history).
     sleutels_bevestigd = forms.BooleanField(
@@ -72,13 +85,32 @@ class AcceptForm(PortalFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # A required box (no JavaScript needed): the decision is final.
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik accepteer deze aanvraag: er komt een actieve applicatieinstantie met een nieuw "
+            "client-Id, het Device wordt op de FHIR-server gezet en de aanvrager krijgt een "
+            "e-mail. Het besluit staat daarna vast."
+        ),
+        error_messages={"required": _("Bevestig dat u de aanvraag wilt accepteren.")},
+    )
 
-    def __init__(self, *args, keys_ok: bool = True, **kwargs):
+    def __init__(self, *args, applicatie=None, keys_ok: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.keys_ok = keys_ok
         if keys_ok:
             del self.fields["sleutels_bevestigd"]
             del self.fields["sleutels_reden"]
+        if applicatie is not None:
+            # Name the role that "no choice" gives, so nobody accepts blind.
+            default = default_role_for_soort(soort=applicatie.soort)
+            self.fields["rol"].empty_label = (
+                _("Standaardrol voor %(soort)s: %(rol)s")
+                % {"soort": applicatie.get_soort_display(), "rol": default.naam}
+                if default
+                else _("Geen standaardrol voor %(soort)s: kies een rol")
+                % {"soort": applicatie.get_soort_display()}
+            )
 
     def clean(self):
         data = super().clean()
@@ -164,3 +196,45 @@ class AcceptChangeForm(AcceptForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["rol"]
+
+
+class RequestFilterForm(PortalFormMixin, forms.Form):
+    """Filters of the request lists (GET): status, period of filing and a search; the column
+    to sort on travels along as ?sort= (see selectors.REQUEST_SORTS)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle statussen")), *AanvraagStatus.choices],
+    )
+    van = forms.DateField(
+        label=_("Aangevraagd vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tot = forms.DateField(
+        label=_("Aangevraagd tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    sort = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    aanvraag = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, search_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if search_label:
+            self.fields["q"].label = search_label
+
+    def selection(self) -> dict:
+        """The selector's keyword arguments; invalid input filters nothing."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"] or None,
+            "search": data["q"] or None,
+            "since": data["van"],
+            "until": data["tot"],
+            "sort": data["sort"] or None,
+        }

@@ -1,6 +1,6 @@
 """Reads about connection requests, always scoped to what a user may see."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from applicaties.models import Applicatie
@@ -12,7 +12,7 @@ from connectieaanvragen.models import (
     Wijzigingsverzoek,
     open_first,
 )
-from domeinen.models import Applicatieinstantie
+from domeinen.models import Applicatieinstantie, Domein
 from domeinen.selectors import domains_for_user, of_users_domains_or_applications
 
 
@@ -34,28 +34,118 @@ def _open_first(qs: QuerySet[Connectieaanvraag]) -> QuerySet[Connectieaanvraag]:
     return qs.annotate(_open=open_first()).order_by("_open", "-aangevraagd_op", "-id")
 
 
-def requests_for_domain(*, domein, status: str | None = None) -> QuerySet[Connectieaanvraag]:
-    """A domain's requests: open ones first, then decided ones, newest first. Joined: only
+# The sortable columns of the request lists: ?sort=<key> or ?sort=-<key>; anything else keeps
+# the default order (open first, newest first).
+REQUEST_SORTS = {
+    "aangevraagd_op": ("aangevraagd_op", "id"),
+    "besloten_op": ("besloten_op", "id"),
+    "status": ("status", "-aangevraagd_op", "id"),
+    "applicatie": ("applicatie__naam", "-aangevraagd_op", "id"),
+    "domein": ("domein__naam", "-aangevraagd_op", "id"),
+}
+
+
+def _ordered(qs: QuerySet[Connectieaanvraag], sort: str | None) -> QuerySet[Connectieaanvraag]:
+    key = (sort or "").removeprefix("-")
+    if key not in REQUEST_SORTS:
+        return _open_first(qs)
+    first, *rest = REQUEST_SORTS[key]
+    # The chosen column flips; empty values (not yet decided) always last, on both databases.
+    column = (
+        F(first).desc(nulls_last=True) if sort.startswith("-") else F(first).asc(nulls_last=True)
+    )
+    return qs.order_by(column, *rest)
+
+
+def _filtered(qs, *, status=None, since=None, until=None):
+    if status:
+        qs = qs.filter(status=status)
+    if since:
+        qs = qs.filter(aangevraagd_op__date__gte=since)
+    if until:
+        qs = qs.filter(aangevraagd_op__date__lte=until)
+    return qs
+
+
+def requests_for_domain(
+    *,
+    domein,
+    status: str | None = None,
+    search: str | None = None,
+    since=None,
+    until=None,
+    sort: str | None = None,
+) -> QuerySet[Connectieaanvraag]:
+    """A domain's requests: by default open ones first, then decided ones, newest first;
+    filtered on status, period (date of filing) and application name or vendor. Joined: only
     what the list shows (application name, requester)."""
     qs = Connectieaanvraag.objects.filter(domein=domein).select_related(
         "applicatie", "aangevraagd_door"
     )
-    if status:
-        qs = qs.filter(status=status)
-    return _open_first(qs)
+    qs = _filtered(qs, status=status, since=since, until=until)
+    if search:
+        term = search.strip()
+        qs = qs.filter(
+            applicatie_id__in=Applicatie.objects.filter(
+                Q(naam__icontains=term) | Q(leverancier__icontains=term)
+            ).values("pk")
+        )
+    return _ordered(qs, sort)
 
 
 def requests_for_application(
-    *, applicatie, status: str | None = None
+    *,
+    applicatie,
+    status: str | None = None,
+    search: str | None = None,
+    since=None,
+    until=None,
+    sort: str | None = None,
+    pk: int | None = None,
 ) -> QuerySet[Connectieaanvraag]:
-    """An application's requests, open first: joined only what the list shows (domain name,
-    the instance's client_id and role)."""
+    """An application's requests, by default open first; filtered on status, period, domain
+    name (search) or one request (`pk`, the link in a mail): joined only what the list shows
+    (domain name, the instance's client_id and role)."""
     qs = Connectieaanvraag.objects.filter(applicatie=applicatie).select_related(
         "domein", "instantie__rol"
     )
-    if status:
-        qs = qs.filter(status=status)
-    return _open_first(qs)
+    qs = _filtered(qs, status=status, since=since, until=until)
+    if search:
+        qs = qs.filter(
+            domein_id__in=Domein.objects.filter(
+                Q(naam__icontains=search.strip()) | Q(zorgaanbieder__icontains=search.strip())
+            ).values("pk")
+        )
+    if pk:
+        qs = qs.filter(pk=pk)
+    return _ordered(qs, sort)
+
+
+def open_requests_for_user(*, user) -> QuerySet[Connectieaanvraag]:
+    """Every open request across the domains this user administers, oldest first: what waits
+    for their decision (the "Te beoordelen" page)."""
+    return (
+        Connectieaanvraag.objects.filter(
+            status=AanvraagStatus.AANGEVRAAGD, domein__in=domains_for_user(user=user)
+        )
+        .select_related("applicatie", "domein", "aangevraagd_door")
+        .order_by("aangevraagd_op", "id")
+    )
+
+
+def request_counts_for_applications(*, applicaties) -> dict[int, dict[str, int]]:
+    """Per application: its requests counted per status (the vendor's start screen), in one
+    grouped query whatever the number of applications."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Connectieaanvraag.objects.filter(applicatie__in=applicaties)
+        .order_by()
+        .values_list("applicatie_id", "status")
+        .annotate(n=Count("*"))
+    )
+    for applicatie_id, status, n in rows:
+        counts.setdefault(applicatie_id, {})[status] = n
+    return counts
 
 
 def requests_visible_to_user(*, user) -> QuerySet[Connectieaanvraag]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applicaties.selectors import applications_for_user
 from beheer.errors import ServiceError
 from beheer.paging import paginate
-from connectieaanvragen.forms import AcceptForm, NewRequestForm, RefuseForm
+from connectieaanvragen.forms import AcceptForm, NewRequestForm, RefuseForm, RequestFilterForm
 from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.selectors import (
     decision_conflict,
@@ -46,11 +46,14 @@ def _domain_request(request, naam, pk):
 @login_required
 def domain_requests(request, naam):
     domein = get_object_or_404(domains_for_user(user=request.user), naam=naam)
-    page = paginate(request, requests_for_domain(domein=domein))
+    filters = RequestFilterForm(
+        request.GET or None, search_label=_("Zoeken (applicatie of leverancier)")
+    )
+    page = paginate(request, requests_for_domain(domein=domein, **filters.selection()))
     return render(
         request,
         "connectieaanvragen/domain_requests.html",
-        {"domein": domein, "page": page, "tab": "aanvragen"},
+        {"domein": domein, "page": page, "filters": filters, "tab": "aanvragen"},
     )
 
 
@@ -63,7 +66,13 @@ def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=N
             "domein": domein,
             "aanvraag": aanvraag,
             "refuse_form": refuse_form or RefuseForm(),
-            "accept_form": accept_form or AcceptForm(prefix="accepteren", keys_ok=keys_ok),
+            # Only an open request has the form (it reads the default role it names).
+            "accept_form": accept_form
+            or (
+                AcceptForm(prefix="accepteren", applicatie=aanvraag.applicatie, keys_ok=keys_ok)
+                if aanvraag.is_open
+                else None
+            ),
             "historie": request_history(aanvraag=aanvraag),
             "tab": "aanvragen",
             # Separation of duties: why this user may not decide (then the page shows this
@@ -88,7 +97,12 @@ def review(request, naam, pk):
 @require_POST
 def accept(request, naam, pk):
     domein, aanvraag = _domain_request(request, naam, pk)
-    form = AcceptForm(request.POST, prefix="accepteren", keys_ok=last_key_check_ok(aanvraag))
+    form = AcceptForm(
+        request.POST,
+        prefix="accepteren",
+        applicatie=aanvraag.applicatie,
+        keys_ok=last_key_check_ok(aanvraag),
+    )
     if not form.is_valid():
         return _render_review(request, domein, aanvraag, accept_form=form)
     rol = form.cleaned_data["rol"]
@@ -167,11 +181,17 @@ def recheck_keys(request, naam, pk):
 @login_required
 def application_requests(request, pk):
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
-    page = paginate(request, requests_for_application(applicatie=applicatie))
+    filters = RequestFilterForm(
+        request.GET or None, search_label=_("Zoeken (domein of zorgaanbieder)")
+    )
+    selection = filters.selection()
+    if selection and filters.cleaned_data["aanvraag"]:
+        selection["pk"] = filters.cleaned_data["aanvraag"]  # one request: the link in a mail
+    page = paginate(request, requests_for_application(applicatie=applicatie, **selection))
     return render(
         request,
         "connectieaanvragen/application_requests.html",
-        {"applicatie": applicatie, "page": page, "tab": "aanvragen"},
+        {"applicatie": applicatie, "page": page, "filters": filters, "tab": "aanvragen"},
     )
 
 

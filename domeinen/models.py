@@ -150,9 +150,11 @@ class InstantieStatus(models.TextChoices):
     AFGESLOTEN = "afgesloten", _("Afgesloten")
 
 
-# The lifecycle of an Applicatieinstantie: allowed moves from each status. Afgesloten is final.
+# The lifecycle of an Applicatieinstantie: allowed moves from each status. Actief and in
+# onderhoud may both be closed (the manual lets a domeinbeheerder give "een andere status");
+# afgesloten is final.
 INSTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
-    InstantieStatus.ACTIEF: frozenset({InstantieStatus.IN_ONDERHOUD}),
+    InstantieStatus.ACTIEF: frozenset({InstantieStatus.IN_ONDERHOUD, InstantieStatus.AFGESLOTEN}),
     InstantieStatus.IN_ONDERHOUD: frozenset({InstantieStatus.ACTIEF, InstantieStatus.AFGESLOTEN}),
     InstantieStatus.AFGESLOTEN: frozenset(),
 }

@@ -63,15 +63,32 @@ def user_administers_domain(*, user, domein_id: int) -> bool:
     return Domein.beheerders.through.objects.filter(domein_id=domein_id, user_id=user.pk).exists()
 
 
+# Sortable columns of the domain's instance list (?sort=<key> or -<key>).
+INSTANCE_SORTS = {
+    "applicatie": "applicatie__naam",
+    "status": "status",
+    "sinds": "status_sinds",
+    "rol": "rol__naam",
+}
+
+
 def instances_for_domain(
-    *, domein: Domein, status: str | None = None, search: str | None = None
+    *,
+    domein: Domein,
+    status: str | None = None,
+    search: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Applicatieinstantie]:
-    """A domain's instances for its list, by application name, newest first."""
+    """A domain's instances for its list, by application name, newest first (or by the
+    chosen column)."""
     qs = Applicatieinstantie.objects.filter(domein=domein).select_related("applicatie", "rol")
     if status:
         qs = qs.filter(status=status)
     if search:
         qs = qs.filter(_instance_search(search.strip()))
+    column = INSTANCE_SORTS.get((sort or "").removeprefix("-"))
+    if column:
+        return qs.order_by(f"-{column}" if sort.startswith("-") else column, "-aangemaakt_op", "id")
     return qs.order_by("applicatie__naam", "-aangemaakt_op")
 
 
@@ -97,14 +114,39 @@ def _instance_search(term: str) -> Q:
     return matches
 
 
-def instances_for_application(*, applicatie) -> QuerySet[Applicatieinstantie]:
-    """An application's instances for its list, by domain name, newest first (the scopes
-    come from `scope_context`)."""
-    return (
-        Applicatieinstantie.objects.filter(applicatie=applicatie)
-        .select_related("domein", "rol")
-        .order_by("domein__naam", "-aangemaakt_op")
+def instances_for_application(
+    *, applicatie, status: str | None = None, search: str | None = None, pk: int | None = None
+) -> QuerySet[Applicatieinstantie]:
+    """An application's instances for its list, by domain name, newest first, filtered on
+    status and domain name or care provider (the scopes come from `scope_context`)."""
+    qs = Applicatieinstantie.objects.filter(applicatie=applicatie).select_related("domein", "rol")
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        term = search.strip()
+        qs = qs.filter(
+            domein_id__in=Domein.objects.filter(
+                Q(naam__icontains=term) | Q(zorgaanbieder__icontains=term)
+            ).values("pk")
+        )
+    if pk:
+        qs = qs.filter(pk=pk)
+    return qs.order_by("domein__naam", "-aangemaakt_op")
+
+
+def instance_counts_for_applications(*, applicaties) -> dict[int, dict[str, int]]:
+    """Per application: its instances counted per status (the vendor's start screen), in one
+    grouped query whatever the number of applications."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Applicatieinstantie.objects.filter(applicatie__in=applicaties)
+        .order_by()
+        .values_list("applicatie_id", "status")
+        .annotate(n=Count("*"))
     )
+    for applicatie_id, status, n in rows:
+        counts.setdefault(applicatie_id, {})[status] = n
+    return counts
 
 
 def instances_visible_to_user(*, user) -> QuerySet[Applicatieinstantie]:
@@ -220,7 +262,12 @@ def scopes_for_instance(
     instance: Applicatieinstantie, context: ScopeContext | None = None
 ) -> list[str]:
     """The SMART scopes of an instance's role (see rollen.scopes.render_scopes). Pass the
-    `scope_context` of the page when rendering several instances."""
+    `scope_context` of the page when rendering several instances.
+
+    A closed (afgesloten) instance has none: its scopes are no longer in force, so neither
+    the pages nor the registry API (which lists it with `actief: false`) hand them out."""
+    if instance.status == InstantieStatus.AFGESLOTEN:
+        return []
     if context is None:
         context = scope_context([instance])
     permissions = []

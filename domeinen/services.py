@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicaties.models import Applicatie
 from beheer.errors import ServiceError, clean_reason
-from beheer.forms_util import validation_error_message
+from beheer.forms_util import clean_contact, validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from domeinen.devices import queue_device_push
 from domeinen.hooks import run_on_close
@@ -56,9 +56,9 @@ def update_domain_details(
     _require_domain_admin(user=by, domein_id=domein_id)
     domein = Domein.objects.select_for_update().get(pk=domein_id)
     domein.omschrijving = (omschrijving or "").strip()
-    domein.contact_naam = (contact_naam or "").strip()
-    domein.contact_email = (contact_email or "").strip()
-    domein.contact_telefoon = (contact_telefoon or "").strip()
+    domein.contact_naam, domein.contact_email, domein.contact_telefoon = clean_contact(
+        naam=contact_naam, email=contact_email, telefoon=contact_telefoon
+    )
     try:
         domein.full_clean(exclude=["beheerders"])
     except ValidationError as exc:
@@ -135,7 +135,8 @@ def create_instance(
 def change_instance_status(
     *, instance_id: int, new_status: str, reason: str, by
 ) -> Applicatieinstantie:
-    """Move an instance along its lifecycle (actief ⇄ in_onderhoud → afgesloten), with a reason."""
+    """Move an instance along its lifecycle (actief ⇄ in_onderhoud, either → afgesloten),
+    with a reason."""
     reason = clean_reason(reason)
     if new_status not in InstantieStatus.values:
         raise ServiceError("Onbekende status.", code="unknown_status")

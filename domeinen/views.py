@@ -65,11 +65,14 @@ def domain_details(request, naam):
 def domain_instances(request, naam):
     domein = get_domain_for_user(request, naam)
     filters = InstanceFilterForm(request.GET or None)
-    status = search = None
+    status = search = sort = None
     if filters.is_valid():
         status = filters.cleaned_data["status"] or None
         search = filters.cleaned_data["q"] or None
-    page = paginate(request, instances_for_domain(domein=domein, status=status, search=search))
+        sort = filters.cleaned_data["sort"] or None
+    page = paginate(
+        request, instances_for_domain(domein=domein, status=status, search=search, sort=sort)
+    )
     return render(
         request,
         "domeinen/instances.html",
@@ -155,12 +158,21 @@ def instance_role(request, naam, client_id):
 def application_instances(request, pk):
     """The Applicatieinstanties tab of an application (lives here: instances are ours)."""
     applicatie = get_object_or_404(applications_for_user(user=request.user), pk=pk)
-    page = paginate(request, instances_for_application(applicatie=applicatie))
+    filters = InstanceFilterForm(request.GET or None)
+    status = search = pk = None
+    if filters.is_valid():
+        status = filters.cleaned_data["status"] or None
+        search = filters.cleaned_data["q"] or None
+        pk = filters.cleaned_data["instantie"]
+    page = paginate(
+        request,
+        instances_for_application(applicatie=applicatie, status=status, search=search, pk=pk),
+    )
     context = scope_context(page.object_list)
     for instance in page.object_list:
         instance.scopes = scopes_for_instance(instance, context)
     return render(
         request,
         "applicaties/instances.html",
-        {"applicatie": applicatie, "page": page, "tab": "instanties"},
+        {"applicatie": applicatie, "page": page, "filters": filters, "tab": "instanties"},
     )

@@ -142,6 +142,7 @@ CASES = [
     Case("start", lambda w: "/", "alle"),
     Case("domeinen", lambda w: "/domeinen/", "alle"),
     Case("applicaties", lambda w: "/applicaties/", "alle"),
+    Case("te beoordelen", lambda w: "/te-beoordelen/", "alle"),  # only own domains: below
     Case("onbekend domein", lambda w: "/domeinen/bestaat-niet/", "niemand"),
     Case("onbekende applicatie", lambda w: "/applicaties/999999/", "niemand"),
 ]
@@ -169,7 +170,11 @@ for d, inst, req, separated in (
             f"opslaan {d}",
             lambda w, base=base: f"{base}/",
             d,
-            data={"omschrijving": "gewijzigd", "contact_email": "x@example.org"},
+            data={
+                "omschrijving": "gewijzigd",
+                "contact_naam": "X",
+                "contact_email": "x@example.org",
+            },
             state=_domain(d),
         ),
         Case(
@@ -190,7 +195,10 @@ for d, inst, req, separated in (
             f"accepteren met rol {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
             d,
-            data=lambda w: {"accepteren-rol": Rol.objects.order_by("-naam").first().pk},
+            data=lambda w: {
+                "accepteren-rol": Rol.objects.order_by("-naam").first().pk,
+                "accepteren-bevestigd": "on",
+            },
             state=_request(req),
             separated=separated,
         ),
@@ -198,7 +206,7 @@ for d, inst, req, separated in (
             f"accepteren {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/accepteren/",
             d,
-            data={},
+            data={"accepteren-bevestigd": "on"},
             state=_request(req),
             separated=separated,
         ),
@@ -206,7 +214,7 @@ for d, inst, req, separated in (
             f"weigeren {d}",
             lambda w, base=base, req=req: f"{base}/connectieaanvragen/{w[req].pk}/weigeren/",
             d,
-            data={"reden": "nee"},
+            data={"reden": "nee", "bevestigd": "on"},
             state=_request(req),
             separated=separated,
         ),
@@ -243,7 +251,7 @@ CASES += [
         "accepteren B via A",
         lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/accepteren/",
         "niemand",
-        data={},
+        data={"accepteren-bevestigd": "on"},
         state=_request("rXB"),
     ),
     Case(
@@ -257,7 +265,7 @@ CASES += [
         "weigeren B via A",
         lambda w: f"/domeinen/domein-a/connectieaanvragen/{w['rXB'].pk}/weigeren/",
         "niemand",
-        data={"reden": "nee"},
+        data={"reden": "nee", "bevestigd": "on"},
         state=_request("rXB"),
     ),
     Case(
@@ -450,3 +458,22 @@ def test_authorization_matrix(client, world, case, who):
     else:
         assert response.status_code == 404
         assert after == before
+
+
+# Te beoordelen: every open request of the person's own domains, nothing of another domain.
+SEES_REQUESTS = {
+    "dom_a": {"rYA"},
+    "dom_b": {"rXB"},
+    "app_x": set(),
+    "app_y": set(),
+    "beide": {"rXB"},
+    "support": {"rYA", "rXB"},
+}
+
+
+@pytest.mark.parametrize("who", sorted(SEES_REQUESTS))
+def test_te_beoordelen_lists_only_the_open_requests_of_own_domains(client, world, who):
+    login(client, world["users"][who])
+    response = client.get("/te-beoordelen/")
+    shown = {a.pk for a in response.context["aanvragen"]}
+    assert shown == {world[key].pk for key in SEES_REQUESTS[who]}

@@ -71,6 +71,15 @@ URLS = [
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/applicatieinstanties/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/nieuw/",
+    lambda w: "/te-beoordelen/",
+    lambda w: f"/domeinen/{w['domein'].naam}/applicatieinstanties/?sort=-sinds",
+    lambda w: (
+        f"/domeinen/{w['domein'].naam}/connectieaanvragen/"
+        "?status=aangevraagd&q=a&van=2020-01-01&tot=2099-12-31&sort=-aangevraagd_op"
+    ),
+    lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/?q=domein&sort=domein",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/?aanvraag={w['aanvraag'].pk}",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/applicatieinstanties/?status=actief&q=d",
 ]
 
 
@@ -143,22 +152,34 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
     # The session, the user, its 2FA device (django-otp), its support group, then the row
     # with its domain (one statement: in_users_domain).
     session = ["django_session", "accounts_user", "otp_totp_totpdevice", "auth_group"]
+    nav = "accounts_user"  # the menu's flags (beheer.context_processors.navigatie)
     instance_url = f"/domeinen/{domein.naam}/applicatieinstanties/{instance.client_id}/"
     assert _tables(client, instance_url) == [
         *session,
         "domeinen_applicatieinstantie",
         "rollen_rolpermissie",  # the role's permissions for the scopes
+        nav,
         "rollen_rol",  # the other roles, for the role form
         "domeinen_instantiestatuswijziging",
     ]
-    # Open: whether the person administers the application (separation of duties), then the
-    # roles of the accept form; decided: neither.
-    open_only = ["applicaties_applicatie_beheerders", "rollen_rol"]
-    for pk, roles in ((aanvraag.pk, open_only), (decided.pk, [])):
+    # Open: the default role the accept form names, whether the person administers the
+    # application (separation of duties), then the roles of the accept form; decided: none.
+    for pk, default, duties, roles in (
+        (
+            aanvraag.pk,
+            ["rollen_standaardrol"],
+            ["applicaties_applicatie_beheerders"],
+            ["rollen_rol"],
+        ),
+        (decided.pk, [], [], []),
+    ):
         review_url = f"/domeinen/{domein.naam}/connectieaanvragen/{pk}/"
         assert _tables(client, review_url) == [
             *session,
             "connectieaanvragen_connectieaanvraag",
+            *default,
+            *duties,
+            nav,
             *roles,
             "connectieaanvragen_aanvraagstatuswijziging",
         ]

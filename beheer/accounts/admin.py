@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils import formats
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beheer.accounts import services
 from beheer.accounts.forms import AdminPasswordForm
 from beheer.accounts.models import User
-from beheer.accounts.selectors import locked_usernames
+from beheer.accounts.selectors import lock_state, locked_usernames
 from beheer.admin_util import Transition, TransitionAdminMixin
 from beheer.errors import ServiceError
 
@@ -50,23 +52,26 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     change_password_form = AdminPasswordForm
     change_form_template = "admin/accounts/user/change_form.html"
+    # Fits a 1280 px screen next to the filters; staff and "must change password" are filters.
     list_display = (
         "username",
         "full_name",
         "email",
         "is_active",
-        "is_staff",
         "locked",
         "two_factor",
-        "must_change_password",
         "last_login",
     )
     list_filter = (LockedFilter, "is_active", "is_staff", "must_change_password", "groups")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
     actions = ["unlock_selected", "reset_password_selected"]
+    # No password field: its "Wachtwoord opnieuw instellen" link sat beside the one password
+    # action support has, "Wachtwoord resetten" (a one-time link by mail; support never types
+    # a password).
     fieldsets = (
-        (None, {"fields": ("username", "password", "must_change_password")}),
+        (None, {"fields": ("username", "must_change_password")}),
+        (_("Beveiliging"), {"fields": ("lock_state_text", "two_factor_text")}),
         (_("Persoonsgegevens"), {"fields": ("full_name", "email", "phone")}),
         (
             _("Rechten"),
@@ -87,7 +92,33 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined", "must_change_password")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "must_change_password",
+        "lock_state_text",
+        "two_factor_text",
+    )
+
+    @admin.display(description=_("blokkering"))
+    def lock_state_text(self, obj):
+        state = lock_state(user=obj)
+        if state is None:
+            return _("Niet geblokkeerd")
+        text = _("Geblokkeerd na %(n)d mislukte aanmeldpogingen") % {"n": state.failures}
+        if state.since:
+            text += _(", sinds %(since)s") % {"since": formats.localize(localtime(state.since))}
+        if state.last_attempt:
+            text += _("; laatste poging %(last)s") % {
+                "last": formats.localize(localtime(state.last_attempt))
+            }
+        return text + "."
+
+    @admin.display(description=_("tweestapsverificatie"))
+    def two_factor_text(self, obj):
+        if obj.has_two_factor:
+            return _("Ingesteld (authenticator-app bevestigd)")
+        return _("Niet ingesteld: de gebruiker stelt haar in bij de volgende aanmelding")
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: history rows keep pointing at who acted.
@@ -175,7 +206,7 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
             ),
         )
 
-    @admin.action(description=_("Wachtwoord resetten"), permissions=["change"])
+    @admin.action(description=_("Wachtwoord resetten (link per e-mail)"), permissions=["change"])
     def reset_password_selected(self, request, queryset):
         self._run_for_each(
             request,
@@ -205,7 +236,7 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
         Transition(
             route="wachtwoord-resetten",
             name="reset_password",
-            title=_("Wachtwoord resetten"),
+            title=_("Wachtwoord resetten (link per e-mail)"),
             submit_label=_("Wachtwoord resetten"),
             success_message=_(
                 "Het wachtwoord werkt niet meer; de gebruiker heeft een link (24 uur geldig) "

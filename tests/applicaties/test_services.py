@@ -53,7 +53,7 @@ def test_support_edits_application_contact(applicatie, support_user):
         applicatie_id=applicatie.pk,
         by=support_user,
         contact_naam="Support heeft dit gezet",
-        contact_email="",
+        contact_email="support@example.org",
         contact_telefoon="",
     )
     applicatie.refresh_from_db()

@@ -161,10 +161,18 @@ def test_the_review_form_asks_for_confirmation_and_reason(client, unchecked, fel
     response = client.post(url, {})
     assert "sleutels_bevestigd" in response.context["accept_form"].errors
     assert Connectieaanvraag.objects.get(pk=unchecked.pk).status == AanvraagStatus.AANGEVRAAGD
-    client.post(
-        url,
-        {"accepteren-sleutels_bevestigd": "on", "accepteren-sleutels_reden": "Bekend probleem."},
-    )
+    # Both confirmations are needed: the key check's (with its reason) and the decision's.
+    key_confirmation = {
+        "accepteren-sleutels_bevestigd": "on",
+        "accepteren-sleutels_reden": "Bekend probleem.",
+    }
+    response = client.post(url, key_confirmation)
+    assert list(response.context["accept_form"].errors) == ["bevestigd"]
+    assert Connectieaanvraag.objects.get(pk=unchecked.pk).status == AanvraagStatus.AANGEVRAAGD
+    response = client.post(url, {"accepteren-bevestigd": "on"})
+    assert "sleutels_bevestigd" in response.context["accept_form"].errors
+    assert Connectieaanvraag.objects.get(pk=unchecked.pk).status == AanvraagStatus.AANGEVRAAGD
+    client.post(url, {**key_confirmation, "accepteren-bevestigd": "on"})
     aanvraag = Connectieaanvraag.objects.get(pk=unchecked.pk)
     assert aanvraag.status == AanvraagStatus.GEACCEPTEERD
     assert "Bekend probleem." in aanvraag.historie.get(naar_status="geaccepteerd").reden

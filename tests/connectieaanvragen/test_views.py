@@ -9,6 +9,7 @@ from connectieaanvragen import views as request_views
 from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag
 from domeinen.models import Applicatieinstantie
+from rollen.selectors import default_role_for_soort
 from tests.auth_helpers import login
 from tests.factories import DomeinFactory, make_request
 from tests.jwks_server import jwk_set, rsa_key
@@ -125,7 +126,8 @@ def test_domain_requests_tab_lists_open_first(client_dom, domein, aanvraag):
     other = ApplicatieFactory(naam="Oudere app", beheerders=[UserFactory()])
     refused = make_request(applicatie=other, domein=domein)
     client_dom.post(
-        reverse("connectieaanvragen:weigeren", args=[domein.naam, refused.pk]), {"reden": "nee"}
+        reverse("connectieaanvragen:weigeren", args=[domein.naam, refused.pk]),
+        {"reden": "nee", "bevestigd": "on"},
     )
     newer_open = make_request(
         applicatie=ApplicatieFactory(naam="Nieuwe app", beheerders=[UserFactory()]), domein=domein
@@ -173,9 +175,37 @@ def test_recheck_of_a_broken_jwks_shows_the_error(client_dom, domein, applicatie
     assert aanvraag.jwks_resultaat["ok"] is False
 
 
+ACCEPT = {"accepteren-bevestigd": "on"}
+
+
+def test_accept_waits_for_the_confirmation_and_names_the_default_role(client_dom, domein, aanvraag):
+    url = reverse("connectieaanvragen:beoordelen", args=[domein.naam, aanvraag.pk])
+    page = client_dom.get(url).content.decode()
+    default = default_role_for_soort(soort=aanvraag.applicatie.soort)
+    assert f"Standaardrol voor {aanvraag.applicatie.get_soort_display()}: {default.naam}" in page
+    response = client_dom.post(
+        reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk])
+    )
+    assert "Bevestig dat u de aanvraag wilt accepteren." in response.content.decode()
+    aanvraag.refresh_from_db()
+    assert aanvraag.status == AanvraagStatus.AANGEVRAAGD
+
+
+def test_refuse_waits_for_the_confirmation(client_dom, domein, aanvraag):
+    response = client_dom.post(
+        reverse("connectieaanvragen:weigeren", args=[domein.naam, aanvraag.pk]),
+        {"reden": "Geen contract"},
+    )
+    assert "Bevestig dat u de aanvraag wilt weigeren." in response.content.decode()
+    aanvraag.refresh_from_db()
+    assert aanvraag.status == AanvraagStatus.AANGEVRAAGD
+
+
 def test_accept_creates_the_instance_and_confirms(client_dom, domein, aanvraag):
     response = client_dom.post(
-        reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk]), follow=True
+        reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk]),
+        ACCEPT,
+        follow=True,
     )
     aanvraag.refresh_from_db()
     assert aanvraag.status == AanvraagStatus.GEACCEPTEERD
@@ -186,8 +216,8 @@ def test_accept_creates_the_instance_and_confirms(client_dom, domein, aanvraag):
 
 def test_accepting_twice_shows_the_service_error(client_dom, domein, aanvraag):
     url = reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk])
-    client_dom.post(url)
-    response = client_dom.post(url, follow=True)
+    client_dom.post(url, ACCEPT)
+    response = client_dom.post(url, ACCEPT, follow=True)
     assert "al geaccepteerd; het besluit staat vast" in response.content.decode()
     assert Applicatieinstantie.objects.count() == 1
 
@@ -207,7 +237,7 @@ def test_refuse_with_reason_is_readable_by_the_applicant(
     login(client, domeinbeheerder)
     response = client.post(
         reverse("connectieaanvragen:weigeren", args=[domein.naam, aanvraag.pk]),
-        {"reden": "Geen verwerkersovereenkomst"},
+        {"reden": "Geen verwerkersovereenkomst", "bevestigd": "on"},
         follow=True,
     )
     assert "De connectieaanvraag van Zorgportaal is geweigerd." in response.content.decode()
@@ -225,7 +255,7 @@ def test_applicant_sees_the_client_id_once_accepted(
     login(client, applicatiebeheerder)
     assert "Aangevraagd" in client.get(url).content.decode()
     login(client, domeinbeheerder)
-    client.post(reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk]))
+    client.post(reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk]), ACCEPT)
     login(client, applicatiebeheerder)
     aanvraag.refresh_from_db()
     page = client.get(url).content.decode()

@@ -176,7 +176,7 @@ def test_role_change_is_post_only(client_dom, domein, instance):
 def _accept(client, domein, aanvraag, **data):
     return client.post(
         reverse("connectieaanvragen:accepteren", args=[domein.naam, aanvraag.pk]),
-        data,
+        {"accepteren-bevestigd": "on", **data},
         follow=True,
     )
 
@@ -189,7 +189,7 @@ def test_review_page_offers_the_roles_with_the_default_as_empty_choice(
         reverse("connectieaanvragen:beoordelen", args=[domein.naam, aanvraag.pk])
     ).content.decode()
     assert 'name="accepteren-rol"' in page
-    assert "Standaardrol voor de soort applicatie" in page
+    assert "Standaardrol voor " in page  # and it names the role (tests/connectieaanvragen)
     assert f'value="{other_role.pk}"' in page
 
 

@@ -14,13 +14,14 @@ ILLEGAL = [(a, b) for a in ALL for b in ALL if b not in INSTANCE_TRANSITIONS[a]]
 PATH_TO = {
     "actief": [],
     "in_onderhoud": ["in_onderhoud"],
-    "afgesloten": ["in_onderhoud", "afgesloten"],
+    "afgesloten": ["afgesloten"],
 }
 
 
 def test_the_transition_table_is_the_specified_one():
     assert set(LEGAL) == {
         ("actief", "in_onderhoud"),
+        ("actief", "afgesloten"),
         ("in_onderhoud", "actief"),
         ("in_onderhoud", "afgesloten"),
     }
@@ -183,11 +184,30 @@ def test_domain_details_bad_phone_is_refused(domein, domeinbeheerder):
             domein_id=domein.pk,
             by=domeinbeheerder,
             omschrijving="",
-            contact_naam="",
-            contact_email="",
+            contact_naam="Piet",
+            contact_email="piet@example.org",
             contact_telefoon="bel me<script>",
         )
     assert "telefoonnummer" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("naam", "email", "code"),
+    [("", "piet@example.org", "contact_name_required"), ("Piet", " ", "contact_email_required")],
+)
+def test_domain_details_need_a_contact_name_and_email(domein, domeinbeheerder, naam, email, code):
+    with pytest.raises(ServiceError) as err:
+        update_domain_details(
+            domein_id=domein.pk,
+            by=domeinbeheerder,
+            omschrijving="Gewijzigd",
+            contact_naam=naam,
+            contact_email=email,
+            contact_telefoon="",
+        )
+    assert err.value.code == code
+    domein.refresh_from_db()
+    assert domein.omschrijving == ""
 
 
 @pytest.mark.parametrize("who", ["applicatiebeheerder", "outsider"])

@@ -68,12 +68,20 @@ def test_invalid_contact_data_shows_a_dutch_error_and_changes_nothing(client_dom
     assert Domein.objects.get(pk=domein.pk).omschrijving == ""
 
 
-def test_service_error_is_shown_on_the_details_form(client_dom, domein):
+def test_a_bad_phone_number_is_shown_on_the_details_form(client_dom, domein):
     response = client_dom.post(
-        reverse("domeinen:details", args=[domein.naam]), {"contact_telefoon": "abc-def"}
+        reverse("domeinen:details", args=[domein.naam]),
+        {"contact_naam": "Piet", "contact_email": "p@example.org", "contact_telefoon": "1" * 40},
     )
-    assert "Geef een telefoonnummer met alleen cijfers" in response.content.decode()
+    assert "Vul een geldig telefoonnummer in" in response.content.decode()
     assert Domein.objects.get(pk=domein.pk).contact_telefoon == ""
+
+
+def test_empty_contact_data_are_refused(client_dom, domein):
+    response = client_dom.post(reverse("domeinen:details", args=[domein.naam]), {})
+    page = response.content.decode()
+    assert "Geef de naam van de contactpersoon op." in page
+    assert "Geef het e-mailadres van de contactpersoon op." in page
 
 
 @pytest.fixture
@@ -124,7 +132,8 @@ def test_instance_detail_shows_history_and_offers_only_allowed_moves(client_dom,
         reverse("domeinen:instantie", args=[domein.naam, alfa.client_id])
     ).content.decode()
     assert 'value="in_onderhoud"' in page
-    assert 'value="afgesloten"' not in page
+    assert 'value="afgesloten"' in page  # actief may be closed directly
+    assert 'value="actief"' not in page
     assert "geaccepteerd" in page  # history reason of the first status
     page = client_dom.get(
         reverse("domeinen:instantie", args=[domein.naam, beta.client_id])
@@ -144,7 +153,7 @@ def test_status_change_needs_a_reason(client_dom, domein, instances):
 def test_status_change_to_a_move_not_allowed_is_refused(client_dom, domein, instances):
     alfa, _ = instances
     url = reverse("domeinen:instantie", args=[domein.naam, alfa.client_id])
-    response = client_dom.post(url, {"status": "afgesloten", "reden": "weg"})
+    response = client_dom.post(url, {"status": "actief", "reden": "weg"})
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.content.decode()
     alfa.refresh_from_db()
@@ -185,6 +194,26 @@ def test_domain_list_counts_active_instances_and_open_requests(client_dom, domei
         make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     row = client_dom.get(reverse("domeinen:lijst")).context["page"].object_list[0]
     assert (row.aantal_actief, row.aantal_open_aanvragen) == (2, 3)
+
+
+def test_closing_an_active_instance_waits_for_the_confirmation(client_dom, domein, instances):
+    alfa, _ = instances
+    url = reverse("domeinen:instantie", args=[domein.naam, alfa.client_id])
+    page = client_dom.get(url).content.decode()
+    assert "Dit kan niet ongedaan worden gemaakt" in page
+    response = client_dom.post(url, {"status": "afgesloten", "reden": "Contract beëindigd"})
+    assert "Bevestig dat u de applicatieinstantie definitief wilt afsluiten." in (
+        response.content.decode()
+    )
+    alfa.refresh_from_db()
+    assert alfa.status == InstantieStatus.ACTIEF
+    client_dom.post(
+        url,
+        {"status": "afgesloten", "reden": "Contract beëindigd", "bevestig_afsluiten": "on"},
+    )
+    alfa.refresh_from_db()
+    assert alfa.status == InstantieStatus.AFGESLOTEN
+    assert alfa.historie.first().van_status == InstantieStatus.ACTIEF
 
 
 def test_instance_page_names_its_device_once_the_server_gave_an_id(client_dom, domein, applicatie):

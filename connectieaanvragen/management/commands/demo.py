@@ -3,17 +3,25 @@
 Run it as often as you like: users, domains and applications are matched by name, and a
 scenario for an (application, domain) pair is played only when that pair has no request yet.
 
-Requests are filed through the same service as every other entry. The demo applications have
-no real key server (their JWKS URIs are .invalid), so the key check runs the real checker on a
-JWK Set the demo holds, a freshly generated RSA public key, instead of fetching it; "Sleutels
-opnieuw controleren" on the review page then reports the unknown host, as it should.
+Requests are filed through the same service as every other entry, and their keys are checked
+by the real checker on a JWK Set the demo holds (a fresh RSA 2048 public key per application),
+instead of fetching it, so the open requests are "in orde". With KT_DEMO_JWKS_DIR and
+KT_DEMO_JWKS_BASE set (`make run` does: it serves that folder on loopback) each application's
+JWK Set is also written to that folder and its requests point there, so "Sleutels opnieuw
+controleren" on the review page fetches it for real and stays "in orde". Without them the URIs
+are placeholders (.invalid) and a re-check reports the unknown host, as it should.
 
 Separation of duties shows too: sam is domeinbeheerder of ggz-west and applicatiebeheerder of
 EPD Horizon, and the open request of EPD Horizon in ggz-west is one he may not decide.
+
+The logins are printed last, in a box, after every mail the demo sent; `--logins` prints only
+the box (make run prints it again once the server is up).
 """
 
 import base64
+import json
 import os
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
@@ -155,10 +163,20 @@ def _slug(name: str) -> str:
 class Command(BaseCommand):
     help = "Vult de database met een realistische demo (idempotent) en toont de logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins", action="store_true", help="Toon alleen de logins van de demo."
+        )
+
     def handle(self, *args, **options):
         if settings.KT_OMGEVING == "prd2":
             raise CommandError("De demo mag niet op de productieomgeving (prd2) draaien.")
         password = os.environ.get("KT_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
+        if options["logins"]:
+            self._print_logins(password)
+            return
+        self.jwks_dir = os.environ.get("KT_DEMO_JWKS_DIR", "")
+        self.jwks_base = os.environ.get("KT_DEMO_JWKS_BASE", "").rstrip("/")
         fhir_base = os.environ.get("KT_DEMO_FHIR_BASE", "http://127.0.0.1:8090").rstrip("/")
         with transaction.atomic():
             users = self._users(password)
@@ -172,18 +190,44 @@ class Command(BaseCommand):
             self._play(applicatie, domein, users[filer], steps, users)
             played += 1
         self.stdout.write(self.style.SUCCESS(f"Demo klaar ({played} nieuwe scenario's)."))
-        self.stdout.write(f"Logins (wachtwoord voor allemaal: {password}):")
-        for username, full_name, role, _staff in USERS:
-            self.stdout.write(f"  {username:<8} {full_name:<18} {role}")
+        self._print_logins(password)
+
+    def _print_logins(self, password):
+        lines = [f"Logins (wachtwoord voor allemaal: {password}):", ""]
+        lines += [f"  {u:<8} {name:<18} {role}" for u, name, role, _staff in USERS]
+        lines.append("")
         if env_bool("KT_DEMO_FORCE_PASSWORD_CHANGE", True):
-            self.stdout.write(
-                "Bij de eerste aanmelding kiest elke demogebruiker een eigen wachtwoord."
-            )
-        self.stdout.write(
-            "Support (en iedereen, zolang KT_2FA_REQUIRED aan staat) stelt na het wachtwoord "
-            "tweestapsverificatie in: scan de QR-code op /account/tweestapsverificatie/ met een "
-            "authenticator-app (of voer de getoonde sleutel in) en vul de code in."
-        )
+            lines.append("Bij de eerste aanmelding kiest elke demogebruiker een eigen wachtwoord.")
+        lines += [
+            "Support (en iedereen, zolang KT_2FA_REQUIRED aan staat) stelt na het wachtwoord",
+            "tweestapsverificatie in: scan de QR-code op /account/tweestapsverificatie/ met",
+            "een authenticator-app (of voer de getoonde sleutel in) en vul de code in.",
+        ]
+        width = max(len(line) for line in lines)
+        self.stdout.write("╔" + "═" * (width + 2) + "╗")
+        for line in lines:
+            self.stdout.write(f"║ {line:<{width}} ║")
+        self.stdout.write("╚" + "═" * (width + 2) + "╝")
+
+    def _jwks_uri(self, applicatie) -> str:
+        """The application's JWK Set on the local demo server, or a placeholder."""
+        slug = _slug(applicatie.naam)
+        if not (self.jwks_dir and self.jwks_base):
+            return f"https://{slug}.demo.koppeltaal.invalid/.well-known/jwks.json"
+        return f"{self.jwks_base}/{slug}/jwks.json"
+
+    def _key_set(self, applicatie) -> dict:
+        """The JWK Set the demo holds for `applicatie`: the one published on the local demo
+        server (written on first use), or else one generated for this run."""
+        if not (self.jwks_dir and self.jwks_base):
+            if not hasattr(self, "_run_key_set"):
+                self._run_key_set = _demo_key_set()
+            return self._run_key_set
+        path = Path(self.jwks_dir) / _slug(applicatie.naam) / "jwks.json"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(_demo_key_set(), indent=2))
+        return json.loads(path.read_text())
 
     def _users(self, password):
         User = get_user_model()
@@ -249,13 +293,12 @@ class Command(BaseCommand):
         return apps
 
     def _file(self, applicatie, domein, by, remarks=""):
-        if not hasattr(self, "_key_set"):
-            self._key_set = _demo_key_set()
+        key_set = self._key_set(applicatie)
         return file_request(
-            check_keys=lambda uri: check_document_at(uri, self._key_set),
+            check_keys=lambda uri: check_document_at(uri, key_set),
             applicatie_id=applicatie.pk,
             domein_id=domein.pk,
-            jwks_uri=f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/.well-known/jwks.json",
+            jwks_uri=self._jwks_uri(applicatie),
             redirect_uris=[f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/launch"],
             toelichting=remarks or f"Graag {applicatie} koppelen aan {domein}.",
             by=by,

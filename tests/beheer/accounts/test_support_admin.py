@@ -195,3 +195,33 @@ def test_support_cannot_take_over_a_superuser(support_client, mailoutbox):
 def test_support_cannot_make_itself_superuser(support_client, support_user):
     page = support_client.get(reverse("admin:accounts_user_change", args=[support_user.pk]))
     assert 'name="is_superuser"' not in page.content.decode()
+
+
+def test_user_page_says_since_when_and_after_how_many_attempts_it_is_locked(support_client):
+    dora = UserFactory(username="dora")
+    change = reverse("admin:accounts_user_change", args=[dora.pk])
+    page = support_client.get(change).content.decode()
+    assert "Niet geblokkeerd" in page
+    assert "Niet ingesteld" in page  # no authenticator yet
+    _lock(Client(), "dora")
+    page = support_client.get(change).content.decode()
+    assert "Geblokkeerd na 5 mislukte aanmeldpogingen, sinds " in page
+    assert "laatste poging" in page
+
+
+def test_user_page_shows_two_factor_and_one_password_action(support_client):
+    dora = UserFactory(username="dora")
+    totp_device(dora)
+    page = support_client.get(
+        reverse("admin:accounts_user_change", args=[dora.pk])
+    ).content.decode()
+    assert "Ingesteld (authenticator-app bevestigd)" in page
+    assert "Wachtwoord resetten (link per e-mail)" in page
+    assert "Wachtwoord opnieuw instellen" not in page  # Django's own password link is gone
+    assert page.count("/password/") == 0
+
+
+def test_the_admin_widgets_speak_dutch(support_client):
+    catalog = support_client.get("/admin/jsi18n/").content.decode()
+    for dutch in ("Alle %s kiezen", "Alle %s verwijderen", "Kies %s door ze te selecteren"):
+        assert dutch in catalog
