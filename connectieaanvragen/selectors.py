@@ -133,6 +133,18 @@ def open_requests_for_user(*, user) -> QuerySet[Connectieaanvraag]:
     )
 
 
+def open_changes_for_user(*, user) -> QuerySet[Wijzigingsverzoek]:
+    """Every open change request for instances in the domains this user administers, oldest
+    first (the "Te beoordelen" page)."""
+    return (
+        Wijzigingsverzoek.objects.filter(
+            status=WijzigingStatus.AANGEVRAAGD, instantie__domein__in=domains_for_user(user=user)
+        )
+        .select_related("instantie__applicatie", "instantie__domein", "aangevraagd_door")
+        .order_by("aangevraagd_op", "id")
+    )
+
+
 def request_counts_for_applications(*, applicaties) -> dict[int, dict[str, int]]:
     """Per application: its requests counted per status (the vendor's start screen), in one
     grouped query whatever the number of applications."""

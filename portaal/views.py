@@ -4,7 +4,11 @@ from django.shortcuts import render
 from applicaties.selectors import applications_for_user
 from beheer.paging import paginate
 from connectieaanvragen.models import AanvraagStatus
-from connectieaanvragen.selectors import open_requests_for_user, request_counts_for_applications
+from connectieaanvragen.selectors import (
+    open_changes_for_user,
+    open_requests_for_user,
+    request_counts_for_applications,
+)
 from domeinen.models import InstantieStatus
 from domeinen.selectors import domains_with_counts_for_user, instance_counts_for_applications
 
@@ -55,5 +59,7 @@ def te_beoordelen(request):
     the context) and one block in templates/portaal/te_beoordelen.html."""
     context = {
         "aanvragen": paginate(request, open_requests_for_user(user=request.user)),
+        # Change requests are few at a time (at most one open per instance): one list.
+        "wijzigingen": open_changes_for_user(user=request.user)[:200],
     }
     return render(request, "portaal/te_beoordelen.html", context)

@@ -477,3 +477,25 @@ def test_te_beoordelen_lists_only_the_open_requests_of_own_domains(client, world
     response = client.get("/te-beoordelen/")
     shown = {a.pk for a in response.context["aanvragen"]}
     assert shown == {world[key].pk for key in SEES_REQUESTS[who]}
+
+
+SEES_CHANGES = {
+    "dom_a": {"cXA"},
+    "dom_b": {"cYB"},
+    "app_x": set(),
+    "app_y": set(),
+    "beide": {"cYB"},
+    "support": {"cXA", "cYB"},
+}
+
+
+@pytest.mark.parametrize("who", sorted(SEES_CHANGES))
+def test_te_beoordelen_lists_only_the_open_changes_of_own_domains(client, world, who):
+    login(client, world["users"][who])
+    response = client.get("/te-beoordelen/")
+    shown = {w.pk for w in response.context["wijzigingen"]}
+    assert shown == {world[key].pk for key in SEES_CHANGES[who]}
+    for key in SEES_CHANGES[who]:
+        verzoek = world[key]
+        url = f"/domeinen/{verzoek.instantie.domein.naam}/wijzigingsverzoeken/{verzoek.pk}/"
+        assert url in response.content.decode()
