@@ -27,6 +27,7 @@ TITLES = {
     409: "Conflict",
     415: "Mediatype niet ondersteund",
     429: "Te veel verzoeken",
+    503: "Dienst niet beschikbaar",
 }
 
 SERVICE_STATUS = {
@@ -39,6 +40,7 @@ SERVICE_STATUS = {
     "open_request_exists": 409,
     "instance_exists": 409,
     "role_unchanged": 409,
+    "secrets_key": 503,  # KT_SECRETS_KEY missing or wrong: fails closed, support must fix it
 }
 
 

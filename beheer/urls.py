@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("domeinen.urls")),
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
+    path("", include("identiteit.urls")),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

@@ -197,12 +197,12 @@ def _address_allowed(address: ipaddress._BaseAddress) -> bool:
     )
 
 
-def resolve_checked_address(host: str, port: int) -> str:
+def resolve_checked_address(host: str, port: int, *, label: str = "JWKS URI") -> str:
     """Resolve `host`; every address must be allowed. Return the one to connect to."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise JwksError(f"De host '{host}' van de JWKS URI is onbekend.") from exc
+        raise JwksError(f"De host '{host}' van de {label} is onbekend.") from exc
     addresses = []
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
@@ -213,7 +213,7 @@ def resolve_checked_address(host: str, port: int) -> str:
             )
         addresses.append(str(address))
     if not addresses:
-        raise JwksError(f"De host '{host}' van de JWKS URI is onbekend.")
+        raise JwksError(f"De host '{host}' van de {label} is onbekend.")
     return addresses[0]
 
 
@@ -237,11 +237,19 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _fetch(uri: str) -> bytes:
+def fetch_document(
+    uri: str,
+    *,
+    label: str = "JWKS URI",
+    document: str = "JWKS-document",
+    accept: str = "application/json, application/jwk-set+json",
+) -> bytes:
+    """GET `uri` with the rules above and return the body; JwksError (Dutch, naming `label`
+    and `document`) otherwise. Used for the JWK Set and for OpenID discovery documents."""
     parts = urlsplit(uri)
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = resolve_checked_address(host, port)
+    address = resolve_checked_address(host, port, label=label)
     timeout = settings.KT_JWKS_TIMEOUT
     max_bytes = settings.KT_JWKS_MAX_BYTES
     if parts.scheme == "https":
@@ -258,37 +266,37 @@ def _fetch(uri: str) -> bytes:
         conn.request(
             "GET",
             target,
-            headers={"Accept": "application/json, application/jwk-set+json", "User-Agent": "KT"},
+            headers={"Accept": accept, "User-Agent": "KT"},
         )
         response = conn.getresponse()
         if 300 <= response.status < 400:
             raise JwksError(
-                "De JWKS URI stuurt door naar een ander adres; geef het uiteindelijke adres op."
+                f"De {label} stuurt door naar een ander adres; geef het uiteindelijke adres op."
             )
         if response.status != 200:
-            raise JwksError(f"De JWKS URI gaf HTTP-status {response.status} in plaats van 200.")
+            raise JwksError(f"De {label} gaf HTTP-status {response.status} in plaats van 200.")
         length = response.getheader("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise JwksError(f"Het JWKS-document is te groot (hoogstens {max_bytes} bytes).")
+            raise JwksError(f"Het {document} is te groot (hoogstens {max_bytes} bytes).")
         body = b""
         while True:
             if time.monotonic() > deadline:
-                raise JwksError("Het ophalen van de JWKS URI duurde te lang.")
+                raise JwksError(f"Het ophalen van de {label} duurde te lang.")
             chunk = response.read1(8192)  # returns after one receive: the deadline holds
             if not chunk:
                 break
             body += chunk
             if len(body) > max_bytes:
-                raise JwksError(f"Het JWKS-document is te groot (hoogstens {max_bytes} bytes).")
+                raise JwksError(f"Het {document} is te groot (hoogstens {max_bytes} bytes).")
         return body
     except ssl.SSLError as exc:
         raise JwksError(
-            "De TLS-verbinding met de JWKS URI is niet veilig (certificaat ongeldig)."
+            f"De TLS-verbinding met de {label} is niet veilig (certificaat ongeldig)."
         ) from exc
     except TimeoutError as exc:
-        raise JwksError("Het ophalen van de JWKS URI duurde te lang.") from exc
+        raise JwksError(f"Het ophalen van de {label} duurde te lang.") from exc
     except (OSError, http.client.HTTPException) as exc:
-        raise JwksError("De JWKS URI is niet bereikbaar.") from exc
+        raise JwksError(f"De {label} is niet bereikbaar.") from exc
     finally:
         conn.close()
 
@@ -301,7 +309,7 @@ def fetch_and_check(uri: str) -> JwksResult:
     except ServiceError as exc:
         return JwksResult(uri=uri, ok=False, error=exc.message, checked_at=now)
     try:
-        body = _fetch(uri)
+        body = fetch_document(uri)
         try:
             document = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:

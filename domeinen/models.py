@@ -219,6 +219,7 @@ class Applicatieinstantie(models.Model):
 class WijzigingSoort(models.TextChoices):
     STATUS = "status", _("Status")
     ROL = "rol", _("Rol")
+    IDP = "idp", _("Identity providers")
 
 
 class InstantieStatuswijziging(Statuswijziging):
@@ -262,6 +263,9 @@ class InstantieStatuswijziging(Statuswijziging):
         blank=True,
         related_name="+",
     )
+    # Other kinds of change (soort = idp): a readable before and after.
+    van_waarde = models.TextField(_("van (omschrijving)"), blank=True)
+    naar_waarde = models.TextField(_("naar (omschrijving)"), blank=True)
 
     class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging applicatieinstantie")
@@ -270,4 +274,6 @@ class InstantieStatuswijziging(Statuswijziging):
     def __str__(self) -> str:
         if self.soort == WijzigingSoort.ROL:
             return f"rol {self.van_rol or '—'} → {self.naar_rol}"
+        if self.soort == WijzigingSoort.IDP:
+            return f"{self.van_waarde or '—'} → {self.naar_waarde or '—'}"
         return super().__str__()
