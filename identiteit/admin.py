@@ -26,6 +26,7 @@ SERVICE_FIELDS = (
 
 
 class IdentityProviderAdminForm(forms.ModelForm):
+    discovery_url = forms.CharField(label=_("Discovery-URL"), max_length=500)  # service checks
     client_secret = forms.CharField(
         label=_("Client secret"),
         required=False,

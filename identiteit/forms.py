@@ -8,6 +8,12 @@ from identiteit.models import Gebruikerstype, IdentityProvider
 class IdentityProviderForm(PortalFormMixin, forms.ModelForm):
     """Name, logical id, discovery URL, client id, claim, enabled; the secret write-only."""
 
+    discovery_url = forms.CharField(
+        label=_("Discovery-URL"),
+        max_length=500,
+        help_text=_("Het OpenID Connect discovery-document (…/.well-known/openid-configuration)."),
+        widget=forms.TextInput(attrs={"inputmode": "url"}),
+    )
     client_secret = forms.CharField(
         label=_("Client secret"),
         required=False,
@@ -31,8 +37,6 @@ class IdentityProviderForm(PortalFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["discovery_url"].widget = forms.TextInput(attrs={"inputmode": "url"})
-        self.fields["discovery_url"].validators = []  # the service checks (https, Dutch message)
         if not self.instance.pk or not self.instance.heeft_geheim:
             del self.fields["wis_geheim"]
 
