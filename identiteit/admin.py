@@ -4,7 +4,9 @@ write-only (shown as "ingesteld" / "niet ingesteld"), removal with the same conf
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from beheer.errors import ServiceError
 from identiteit.models import IdentityProvider, IdpWijziging, InstantieIdp
@@ -98,6 +100,10 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     fields = ("domein", *SERVICE_FIELDS, "geheim", "client_secret", "wis_geheim")
     readonly_fields = ("geheim",)
     actions = None
+
+    @method_decorator(sensitive_post_parameters("client_secret"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("client secret"))
     def geheim(self, obj):

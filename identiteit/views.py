@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from applicaties.selectors import applications_for_user
@@ -49,6 +50,7 @@ def idp_list(request, naam):
     )
 
 
+@sensitive_post_parameters("client_secret")
 @login_required
 @require_http_methods(["GET", "POST"])
 def idp_new(request, naam):
@@ -67,6 +69,7 @@ def idp_new(request, naam):
     return render(request, "identiteit/form.html", {"domein": domein, "form": form, "tab": "idps"})
 
 
+@sensitive_post_parameters("client_secret")
 @login_required
 @require_http_methods(["GET", "POST"])
 def idp_edit(request, naam, logische_id):
