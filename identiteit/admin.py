@@ -109,6 +109,9 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     def geheim(self, obj):
         return _("ingesteld") if obj and obj.heeft_geheim else _("niet ingesteld")
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else ()
+
     def get_readonly_fields(self, request, obj=None):
         return ("geheim", "domein") if obj else ("geheim",)
 
