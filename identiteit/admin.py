@@ -127,9 +127,6 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         # Saved by the service in the form's clean(); point the admin at the saved row.
         obj.pk = form.saved.pk
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the inline is read-only
-
     def delete_model(self, request, obj):
         try:
             delete_identity_provider(idp_id=obj.pk, by=request.user, confirmed=True)
