@@ -110,3 +110,35 @@ def test_the_development_key_exists_only_in_debug():
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_rotate_secrets_moves_every_secret_to_the_first_key(db, settings, domein):
+    import io
+
+    from django.core.management import call_command
+
+    settings.KT_SECRETS_KEY = [KEY_1]
+    make_idp(domein=domein, client_secret="een")
+    make_idp(domein=domein, logische_id="twee", client_secret="twee")
+    settings.KT_SECRETS_KEY = [KEY_2, KEY_1]
+    out = io.StringIO()
+    call_command("rotate_secrets", stdout=out)
+    assert "2 geheim(en)" in out.getvalue()
+    settings.KT_SECRETS_KEY = [KEY_2]
+    tokens = IdentityProvider.objects.order_by("logische_id").values_list(
+        "client_secret_versleuteld", flat=True
+    )
+    assert [secrets.decrypt(t) for t in tokens] == ["een", "twee"]
+
+
+def test_rotate_secrets_changes_nothing_when_a_secret_is_unreadable(db, settings, domein):
+    from django.core.management import CommandError, call_command
+
+    settings.KT_SECRETS_KEY = [KEY_1]
+    make_idp(domein=domein, client_secret="een")
+    before = list(IdentityProvider.objects.values_list("client_secret_versleuteld", flat=True))
+    settings.KT_SECRETS_KEY = [KEY_2]
+    with pytest.raises(CommandError, match="ggz-noord/digid"):
+        call_command("rotate_secrets")
+    after = list(IdentityProvider.objects.values_list("client_secret_versleuteld", flat=True))
+    assert after == before
