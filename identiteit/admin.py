@@ -2,20 +2,17 @@
 write-only (shown as "ingesteld" / "niet ingesteld"), removal with the same confirmation."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from beheer.errors import ServiceError
 from identiteit.models import IdentityProvider, IdpWijziging, InstantieIdp
-from identiteit.selectors import instances_using
-from identiteit.services import (
-    create_identity_provider,
-    delete_identity_provider,
-    update_identity_provider,
-)
+from identiteit.services import create_identity_provider, update_identity_provider
 
 SERVICE_FIELDS = (
     "naam",
@@ -97,8 +94,8 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_select_related = ("domein",)
     search_fields = ("naam", "logische_id", "domein__naam")
     inlines = (InstantieIdpInline,)
-    fields = ("domein", *SERVICE_FIELDS, "geheim", "client_secret", "wis_geheim")
-    readonly_fields = ("geheim",)
+    fields = ("domein", *SERVICE_FIELDS, "geheim", "client_secret", "wis_geheim", "verwijderen")
+    readonly_fields = ("geheim", "verwijderen")
     actions = None
 
     @method_decorator(sensitive_post_parameters("client_secret"))
@@ -113,7 +110,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         return self.inlines if obj else ()
 
     def get_readonly_fields(self, request, obj=None):
-        return ("geheim", "domein") if obj else ("geheim",)
+        return ("geheim", "verwijderen", "domein") if obj else ("geheim", "verwijderen")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -127,23 +124,17 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         # Saved by the service in the form's clean(); point the admin at the saved row.
         obj.pk = form.saved.pk
 
-    def delete_model(self, request, obj):
-        try:
-            delete_identity_provider(idp_id=obj.pk, by=request.user, confirmed=True)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+    def has_delete_permission(self, request, obj=None):
+        # Removal goes through the service with its confirmation (the portal page, which
+        # support reaches for every domain); support holds no delete permissions.
+        return False
 
-    def get_deleted_objects(self, objs, request):
-        """The confirmation page lists the instances whose lists lose this IdP (the service
-        removes it from them, recorded in their history) instead of refusing them as
-        protected."""
-        _deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
-        listed = [str(obj) for obj in objs]
-        for obj in objs:
-            listed.extend(
-                _("Ook uit de lijsten van: %s") % instance for instance in instances_using(idp=obj)
-            )
-        return listed, model_count, perms_needed, []
+    @admin.display(description=_("verwijderen"))
+    def verwijderen(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("identiteit:verwijderen", args=[obj.domein.naam, obj.logische_id])
+        return format_html('<a href="{}">{}</a>', url, _("Verwijderen (met bevestiging)"))
 
 
 @admin.register(IdpWijziging)

@@ -39,6 +39,12 @@ def _require_domain_admin(*, user, domein_id: int) -> None:
         raise ServiceError("U bent geen beheerder van dit domein.", code="not_domain_admin")
 
 
+def _lock_domain(domein_id: int) -> None:
+    """Every write to a domain's IdPs or its instances' lists takes the domain's row lock first,
+    so they run one after another (an IdP is not removed while it is being added to a list)."""
+    Domein.objects.select_for_update().only("pk").get(pk=domein_id)
+
+
 def _encrypt(secret: str) -> str:
     try:
         return secrets.encrypt(secret)
@@ -93,7 +99,7 @@ def create_identity_provider(
     ingeschakeld: bool = True,
 ) -> IdentityProvider:
     _require_domain_admin(user=by, domein_id=domein_id)
-    Domein.objects.select_for_update().get(pk=domein_id)  # one writer of the domain's IdPs
+    _lock_domain(domein_id)
     idp = IdentityProvider(
         domein_id=domein_id,
         naam=naam,
@@ -122,6 +128,8 @@ def create_identity_provider(
 
 def _locked_idp(idp_id: int) -> IdentityProvider:
     try:
+        domein_id = IdentityProvider.objects.values_list("domein_id", flat=True).get(pk=idp_id)
+        _lock_domain(domein_id)
         return IdentityProvider.objects.select_for_update().get(pk=idp_id)
     except (IdentityProvider.DoesNotExist, ValueError, TypeError) as exc:
         raise ServiceError("Deze identity provider bestaat niet.", code="not_found") from exc
@@ -268,6 +276,10 @@ def _change_list(*, instance, gebruikerstype: str, by, reason: str, edit) -> lis
 
 def _locked_instance(instance_id: int, by) -> Applicatieinstantie:
     try:
+        domein_id = Applicatieinstantie.objects.values_list("domein_id", flat=True).get(
+            pk=instance_id
+        )
+        _lock_domain(domein_id)
         instance = Applicatieinstantie.objects.select_for_update().get(pk=instance_id)
     except (Applicatieinstantie.DoesNotExist, ValueError, TypeError) as exc:
         raise ServiceError("Deze applicatieinstantie bestaat niet.", code="not_found") from exc

@@ -1,4 +1,5 @@
-"""Support manages identity providers in the admin and reads their history."""
+"""Support manages identity providers in the admin and reads their history. Like every support
+permission, no delete: an IdP is removed through the service (portal page, with confirmation)."""
 
 from django.db import migrations
 
@@ -8,7 +9,6 @@ SUPPORT_PERMISSIONS = {
     "identiteit": [
         "add_identityprovider",
         "change_identityprovider",
-        "delete_identityprovider",
         "view_identityprovider",
         "view_instantieidp",
         "view_idpwijziging",

@@ -64,19 +64,23 @@ def test_a_duplicate_logical_id_is_refused_in_the_admin_too(support, domein):
     )
 
 
-def test_removing_an_idp_in_use_lists_the_instances_and_removes_it_from_them(
+def test_support_removes_an_idp_through_the_service_with_confirmation(
     support, domein, applicatie, domeinbeheerder
 ):
+    """Support holds no delete permissions: the admin links to the portal's removal page
+    (support reaches every domain), which lists the instances and asks to confirm."""
     instance = make_instance(applicatie=applicatie, domein=domein)
     idp = make_idp(domein=domein)
     add_instance_idp(
         instance_id=instance.pk, gebruikerstype="Patient", idp_id=idp.pk, reason="r",
         by=domeinbeheerder,
     )  # fmt: skip
-    url = f"/admin/identiteit/identityprovider/{idp.pk}/delete/"
-    page = support.get(url).content.decode()
-    assert str(instance.client_id) in page
-    response = support.post(url, {"post": "yes"})
+    assert support.get(f"/admin/identiteit/identityprovider/{idp.pk}/delete/").status_code == 403
+    url = f"/domeinen/{domein.naam}/identity-providers/digid/verwijderen/"
+    change = support.get(f"/admin/identiteit/identityprovider/{idp.pk}/change/").content.decode()
+    assert f'href="{url}"' in change
+    assert str(instance.client_id) in support.get(url).content.decode()
+    response = support.post(url, {"bevestigd": "on"})
     assert response.status_code == 302
     assert not IdentityProvider.objects.exists()
     assert (
