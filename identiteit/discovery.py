@@ -84,7 +84,9 @@ def test_discovery(url: str) -> DiscoveryResult:
     except ServiceError as exc:
         return DiscoveryResult(url=url, ok=False, error=exc.message)
     try:
-        body = fetch_document(url, label="discovery-URL", document="discovery-document")
+        body = fetch_document(
+            url, label="discovery-URL", document="discovery-document", accept="application/json"
+        )
         try:
             document = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
