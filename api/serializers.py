@@ -148,6 +148,8 @@ class HistorieSerializer(serializers.ModelSerializer):
             "naar_status",
             "van_rol",
             "naar_rol",
+            "van_waarde",
+            "naar_waarde",
             "reden",
         )
 

@@ -176,3 +176,11 @@ def test_client_and_secrets_query_counts_stay_flat_as_idps_grow(client, world, i
                 by=world.dora,
             )
     assert [_queries(client, world, url) for url in urls] == small
+
+
+def test_an_instances_history_shows_its_idp_list_changes(client, world, idps):
+    url = f"/api/v1/instanties/{world.inst_xa.client_id}/"
+    latest = client.get(url, **auth(world, "dora")).json()["historie"][0]
+    assert latest["soort"] == "idp"
+    assert latest["van_waarde"] == "Behandelaar: (leeg)"
+    assert latest["naar_waarde"] == "Behandelaar: 1. IdP digid (digid)"
