@@ -359,7 +359,12 @@ class AanvraagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def accepteren(self, request, pk=None):
         aanvraag = self.get_object()
         data = _valid(s.AccepterenInSerializer, request)
-        accept_request(request_id=aanvraag.pk, by=request.user, rol_id=data["rol"])
+        accept_request(
+            request_id=aanvraag.pk,
+            by=request.user,
+            rol_id=data["rol"],
+            key_check_reason=data["sleutelcontrole_reden"],
+        )
         return self._fresh(aanvraag.pk)
 
     @extend_schema(

@@ -14,7 +14,13 @@ from beheer.admin_util import (
 )
 from beheer.errors import ServiceError
 from domeinen.devices import request_device_sync
-from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
+from domeinen.models import (
+    Applicatieinstantie,
+    DeviceCreation,
+    Domein,
+    InstantieStatus,
+    InstantieStatuswijziging,
+)
 from domeinen.services import change_instance_role, change_instance_status
 from rollen.models import Rol
 
@@ -35,7 +41,18 @@ class RoleReasonForm(ReasonForm):
 class DomeinAdminForm(forms.ModelForm):
     fhir_base_url = forms.URLField(label=_("FHIR base URL"), max_length=500, assume_scheme="https")
     token_endpoint = forms.URLField(
-        label=_("token endpoint"), max_length=500, assume_scheme="https"
+        label=_("token endpoint"),
+        max_length=500,
+        assume_scheme="https",
+        required=False,
+        help_text=Domein._meta.get_field("token_endpoint").help_text,
+    )
+    fhir_device_creation = forms.ChoiceField(
+        label=Domein._meta.get_field("fhir_device_creation").verbose_name,
+        choices=DeviceCreation.choices,
+        initial=DeviceCreation.CLIENT_ID,
+        required=False,
+        help_text=Domein._meta.get_field("fhir_device_creation").help_text,
     )
 
     class Meta:
@@ -49,11 +66,16 @@ class DomeinAdminForm(forms.ModelForm):
             "fhir_auth",
             "portal_client_id",
             "fhir_auth_token_env",
+            "fhir_device_creation",
             "contact_naam",
             "contact_email",
             "contact_telefoon",
             "beheerders",
         )
+
+    def clean_fhir_device_creation(self):
+        # Not sent (an older form, a script): the default, today's behaviour.
+        return self.cleaned_data.get("fhir_device_creation") or DeviceCreation.CLIENT_ID
 
     def clean(self):
         cleaned = super().clean()
@@ -90,6 +112,7 @@ class DomeinAdmin(admin.ModelAdmin):
                     "fhir_auth",
                     "portal_client_id",
                     "fhir_auth_token_env",
+                    "fhir_device_creation",
                 )
             },
         ),
@@ -157,6 +180,7 @@ class ApplicatieinstantieAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "jwks_uri",
         "redirect_uris",
         "aangemaakt_op",
+        "device_id",
         "fhir_status",
         "fhir_version",
         "fhir_error",

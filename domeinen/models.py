@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
-from beheer.fhir.auth import AUTH_BEARER, AUTH_NONE, AUTH_SMART, TOKEN_ENV_RE
+from beheer.fhir.auth import (
+    AUTH_BEARER,
+    AUTH_NONE,
+    AUTH_SMART,
+    TOKEN_ENV_RE,
+    smart_configuration_url,
+)
 from beheer.models_common import ContactFields, Statuswijziging
 from rollen.models import Rol
 
@@ -24,6 +30,13 @@ class FhirAuth(models.TextChoices):
     SMART = AUTH_SMART, _("SMART backend services (client assertion)")
     BEARER = AUTH_BEARER, _("Vast bearer-token uit een omgevingsvariabele")
     GEEN = AUTH_NONE, _("Geen (alleen voor lokale testservers)")
+
+
+class DeviceCreation(models.TextChoices):
+    """How the portal creates a KT2Device on the domain's FHIR server (see docs/fhir.md)."""
+
+    CLIENT_ID = "client_id", _("Het portaal kiest het id: PUT Device/<client-Id>")
+    SERVER = "server", _("De FHIR-server kiest het id: POST Device met If-None-Exist")
 
 
 token_env_validator = RegexValidator(
@@ -48,7 +61,15 @@ class Domein(ContactFields):
     omschrijving = models.TextField(_("omschrijving"), blank=True)
     zorgaanbieder = models.CharField(_("zorgaanbieder"), max_length=200)
     fhir_base_url = models.URLField(_("FHIR base URL"), max_length=500)
-    token_endpoint = models.URLField(_("token endpoint"), max_length=500)
+    token_endpoint = models.URLField(
+        _("token endpoint"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Leeg: het portaal leest het token endpoint uit "
+            "<FHIR base URL>/.well-known/smart-configuration."
+        ),
+    )
     fhir_auth = models.CharField(
         _("authenticatie bij de FHIR-server"),
         max_length=10,
@@ -75,6 +96,16 @@ class Domein(ContactFields):
             "de database."
         ),
     )
+    fhir_device_creation = models.CharField(
+        _("aanmaken van Devices"),
+        max_length=10,
+        choices=DeviceCreation.choices,
+        default=DeviceCreation.CLIENT_ID,
+        help_text=_(
+            "Een FHIR-server die geen door de client gekozen id's toestaat (zoals de "
+            "Koppeltaal-referentieserver) vraagt om 'De FHIR-server kiest het id'."
+        ),
+    )
     beheerders = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("domeinbeheerders"),
@@ -91,6 +122,11 @@ class Domein(ContactFields):
 
     def __str__(self) -> str:
         return self.naam
+
+    @property
+    def smart_configuration_url(self) -> str:
+        """Where the token endpoint is read when none is configured."""
+        return smart_configuration_url(self.fhir_base_url)
 
     def fhir_auth_problem(self) -> str:
         """Why this domain's FHIR auth is incomplete (Dutch), or ''. Checked by the admin
@@ -124,7 +160,10 @@ class FhirStatus(models.TextChoices):
 
 
 class Applicatieinstantie(models.Model):
-    """An Applicatie admitted to a Domein, with its own client_id (= the Device's logical id).
+    """An Applicatie admitted to a Domein, with its own client_id and its KT2Device.
+
+    The Device's logical id is `client_id` when the domain lets the portal choose it, and the
+    id the FHIR server assigned otherwise (`device_id`; see docs/fhir.md).
 
     Born only by accepting a Connectieaanvraag; the request points here
     (`connectieaanvraag`), so this app does not depend on the requests app.
@@ -156,6 +195,12 @@ class Applicatieinstantie(models.Model):
         max_length=20,
         choices=FhirStatus.choices,
         default=FhirStatus.ONBEKEND,
+    )
+    device_id = models.CharField(
+        _("Device-id"),
+        max_length=64,
+        blank=True,
+        help_text=_("Het logische id van het Device op de FHIR-server van het domein."),
     )
     fhir_version = models.CharField(_("Device-versie"), max_length=64, blank=True)
     fhir_error = models.TextField(_("laatste FHIR-fout"), blank=True)
@@ -206,6 +251,17 @@ class Applicatieinstantie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicatie} in {self.domein} ({self.client_id})"
+
+    @property
+    def device_logical_id(self) -> str:
+        """The id that names this instance's Device (scopes, registry, pages): the stored
+        Device id; before the Device exists, the client_id (the id it gets when the portal
+        chooses it; see docs/fhir.md for a server that assigns it)."""
+        return self.device_id or str(self.client_id)
+
+    @property
+    def device_reference(self) -> str:
+        return f"Device/{self.device_logical_id}"
 
     @property
     def is_closed(self) -> bool:

@@ -85,6 +85,41 @@ def test_granted_scope_lists_devices_of_granted_applications_in_this_domain(clie
     assert body["scopes"] == [f"system/Task.rs?resource-origin=Device/{world.inst_xa.client_id}"]
 
 
+def test_device_and_scopes_name_the_device_by_its_server_assigned_id(client, world):
+    """A domain whose FHIR server assigns Device ids: the client keeps its client_id (what the
+    authorization server looks it up by); `device` and the OWN and GRANTED scopes name the
+    Device by the id the server gave it (docs/fhir.md)."""
+    from domeinen.models import Applicatieinstantie
+
+    rol = Rol.objects.create(naam="Meekijker")
+    perm = Rolpermissie.objects.create(
+        rol=rol, resource_type="Task", operatie="read", bereik="GRANTED"
+    )
+    perm.toegestane_applicaties.add(world.app_x)
+    Applicatieinstantie.objects.filter(pk=world.inst_xa.pk).update(device_id="1052")
+    inst = world.inst_xa
+    body = client.get(
+        f"/api/v1/domeinen/domein-a/clients/{inst.client_id}", **auth(world, "key_a")
+    ).json()
+    assert body["client_id"] == str(inst.client_id)
+    assert body["device"] == "Device/1052"
+    assert "system/ActivityDefinition.cud?resource-origin=Device/1052" in body["scopes"]
+
+    reader = ApplicatieFactory(beheerders=[UserFactory()])
+    aanvraag = make_request(applicatie=reader, domein=world.dom_a)
+    response = client.post(
+        f"/api/v1/aanvragen/{aanvraag.pk}/accepteren/",
+        {"rol": rol.pk},
+        content_type="application/json",
+        **auth(world, "dora"),
+    )
+    body = client.get(
+        f"/api/v1/domeinen/domein-a/clients/{response.json()['client_id']}",
+        **auth(world, "key_a"),
+    ).json()
+    assert body["scopes"] == ["system/Task.rs?resource-origin=Device/1052"]
+
+
 def test_revoked_key_is_refused(client, world):
     revoke_domain_key(key_id=world.key_a_row.pk, by=world.support)
     response = client.get("/api/v1/domeinen/domein-a/clients/", **auth(world, "key_a"))

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
@@ -184,3 +185,20 @@ def test_domain_list_counts_active_instances_and_open_requests(client_dom, domei
         make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     row = client_dom.get(reverse("domeinen:lijst")).context["page"].object_list[0]
     assert (row.aantal_actief, row.aantal_open_aanvragen) == (2, 3)
+
+
+def test_instance_page_names_its_device_once_the_server_gave_an_id(client_dom, domein, applicatie):
+    instance = make_instance(applicatie=applicatie, domein=domein)
+    url = reverse("domeinen:instantie", args=[domein.naam, instance.client_id])
+    assert "Device nog niet aangemaakt" in client_dom.get(url).content.decode()
+    instance.device_id = "a1b2c3"
+    instance.save(update_fields=["device_id"])
+    assert "Device/a1b2c3" in client_dom.get(url).content.decode()
+
+
+def test_details_say_where_the_token_endpoint_is_read_when_none_is_set(client_dom, domein):
+    domein.token_endpoint = ""
+    domein.save(update_fields=["token_endpoint"])
+    page = client_dom.get(reverse("domeinen:details", args=[domein.naam])).content.decode()
+    assert domein.smart_configuration_url in page
+    assert escape(domein.get_fhir_device_creation_display()) in page

@@ -12,6 +12,7 @@ from connectieaanvragen.services import accept_request
 from domeinen.models import Applicatieinstantie, Domein, FhirStatus
 from tests.auth_helpers import login
 from tests.factories import ApplicatieFactory, UserFactory, make_request
+from tests.fhir.conftest import device_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,15 +41,15 @@ def test_resync_button_pushes_the_device_again(
     support_client, fhir_server, fhir_domein, fhir_admin
 ):
     instance = _accept(fhir_domein, fhir_admin)
-    fhir_server.delete(f"Device/{instance.client_id}")
+    fhir_server.delete(device_path(instance))
     url = reverse("admin:domeinen_applicatieinstantie_fhir_sync", args=[instance.pk])
 
     assert support_client.get(url).status_code == 200  # confirmation page, nothing pushed
-    assert fhir_server.get(f"Device/{instance.client_id}").status_code == 410
+    assert fhir_server.get(device_path(instance)).status_code == 410
     response = support_client.post(url)
 
     assert response.status_code == 302
-    assert fhir_server.get(f"Device/{instance.client_id}").status_code == 200
+    assert fhir_server.get(device_path(instance)).status_code == 200
     instance.refresh_from_db()
     assert instance.fhir_status == FhirStatus.GESYNCHRONISEERD
 
@@ -56,14 +57,14 @@ def test_resync_button_pushes_the_device_again(
 def test_resync_action_on_the_changelist(support_client, fhir_server, fhir_domein, fhir_admin):
     instances = [_accept(fhir_domein, fhir_admin) for _ in range(2)]
     for instance in instances:
-        fhir_server.delete(f"Device/{instance.client_id}")
+        fhir_server.delete(device_path(instance))
     response = support_client.post(
         reverse("admin:domeinen_applicatieinstantie_changelist"),
         {"action": "resync_devices", "_selected_action": [i.pk for i in instances]},
     )
     assert response.status_code == 302
     for instance in instances:
-        assert fhir_server.get(f"Device/{instance.client_id}").status_code == 200
+        assert fhir_server.get(device_path(instance)).status_code == 200
 
 
 def test_resync_of_all_instances_selects_them_by_subquery(
@@ -74,7 +75,7 @@ def test_resync_of_all_instances_selects_them_by_subquery(
     50,000 instances and grows)."""
     instances = [_accept(fhir_domein, fhir_admin) for _ in range(3)]
     for instance in instances:
-        fhir_server.delete(f"Device/{instance.client_id}")
+        fhir_server.delete(device_path(instance))
     with CaptureQueriesContext(connection) as queries:
         response = support_client.post(
             reverse("admin:domeinen_applicatieinstantie_changelist"),
@@ -92,7 +93,7 @@ def test_resync_of_all_instances_selects_them_by_subquery(
     ]
     assert by_id and all('"id" IN (SELECT' in sql for sql in by_id), by_id
     for instance in instances:
-        assert fhir_server.get(f"Device/{instance.client_id}").status_code == 200
+        assert fhir_server.get(device_path(instance)).status_code == 200
 
 
 def test_renaming_in_the_admin_renames_the_device(
@@ -113,7 +114,7 @@ def test_renaming_in_the_admin_renames_the_device(
     }
     response = support_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    device = fhir_server.get(f"Device/{instance.client_id}").json()
+    device = fhir_server.get(device_path(instance)).json()
     assert device["deviceName"][0]["name"] == "Tweede naam"
 
 
@@ -184,3 +185,36 @@ def test_domain_admin_saves_a_bearer_domain_with_a_variable_name(support_client)
     )
     assert response.status_code == 302
     assert Domein.objects.get(naam="ggz-test").fhir_auth_token_env == "KT_FHIR_TOKEN_GGZ_TEST"
+
+
+def test_change_page_shows_the_device_id_and_the_servers_diagnostics(
+    support_client, fhir_domein, fhir_admin
+):
+    instance = _accept(fhir_domein, fhir_admin)
+    Applicatieinstantie.objects.filter(pk=instance.pk).update(
+        device_id="1052",
+        fhir_status="mislukt",
+        fhir_error="PUT Device/1052 mislukt: HTTP 412 — error: If-Match header is required",
+    )
+    url = reverse("admin:domeinen_applicatieinstantie_change", args=[instance.pk])
+    content = support_client.get(url).content.decode()
+    assert "1052" in content
+    assert "If-Match header is required" in content
+
+
+def test_domain_admin_saves_the_device_creation_mode_and_no_token_endpoint(support_client):
+    response = support_client.post(
+        reverse("admin:domeinen_domein_add"),
+        {
+            "naam": "ggz-test",
+            "zorgaanbieder": "GGZ Test",
+            "fhir_base_url": "https://fhir.test.invalid/api/v1/ggz-test/fhir/r4/",
+            "token_endpoint": "",
+            "fhir_auth": "smart",
+            "portal_client_id": "portaal",
+            "fhir_device_creation": "server",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    domein = Domein.objects.get(naam="ggz-test")
+    assert (domein.fhir_device_creation, domein.token_endpoint) == ("server", "")

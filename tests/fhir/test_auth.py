@@ -233,3 +233,47 @@ def test_no_token_is_sent_over_plain_http(fhir_base_url, token_endpoint, portal_
     domein = _Domein(token_endpoint=token_endpoint, fhir_base_url=fhir_base_url)
     with pytest.raises(PermanentFhirError, match="https://"):
         auth_headers(domein)
+
+
+def _with_smart_configuration(token_server, token_endpoint):
+    handler = token_server.handler
+
+    def handle(request):
+        if request["path"] == "/fhir/.well-known/smart-configuration":
+            return 200, {}, {"token_endpoint": token_endpoint, "grant_types_supported": []}
+        return handler(request)
+
+    token_server.handler = handle
+
+
+def _smart_configuration_reads(token_server):
+    return [r for r in token_server.requests if r["path"].endswith("/smart-configuration")]
+
+
+def test_token_endpoint_is_discovered_from_the_smart_configuration_and_cached(
+    token_server, monkeypatch
+):
+    monkeypatch.setattr(auth, "TOKEN_EXPIRY_MARGIN", 300)  # tokens not cached: ask twice
+    _with_smart_configuration(token_server, token_server.url + "/token")
+    domein = _Domein(token_endpoint="", fhir_base_url=token_server.url + "/fhir/")
+
+    # The token server checks that the assertion's aud is exactly the discovered URL.
+    assert auth_headers(domein) == {"Authorization": "Bearer token-1"}
+    assert auth_headers(domein) == {"Authorization": "Bearer token-2"}
+    assert len(_smart_configuration_reads(token_server)) == 1
+
+
+def test_a_configured_token_endpoint_wins_over_discovery(token_server):
+    _with_smart_configuration(token_server, token_server.url + "/elders")
+    domein = _Domein(
+        token_endpoint=token_server.url + "/token", fhir_base_url=token_server.url + "/fhir/"
+    )
+    assert auth_headers(domein) == {"Authorization": "Bearer token-1"}
+    assert not _smart_configuration_reads(token_server)
+
+
+def test_a_smart_configuration_without_token_endpoint_is_a_clear_error(token_server):
+    domein = _Domein(token_endpoint="", fhir_base_url=token_server.url + "/fhir/")
+    token_server.handler = lambda request: (404, {}, {"error": "not found"})
+    with pytest.raises(PermanentFhirError, match="Geen token endpoint gevonden"):
+        auth_headers(domein)

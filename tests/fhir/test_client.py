@@ -122,3 +122,58 @@ def test_retry_after_as_http_date():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert parse_retry_after("30") == 30
     assert parse_retry_after("onzin") is None
+
+
+def test_update_sends_if_match_with_the_version(scripted):
+    server = scripted(lambda r: (200, {}, {**DEVICE, "meta": {"versionId": "4"}}))
+    stored = _client(server).update(DEVICE, version="3")
+    assert stored["meta"]["versionId"] == "4"
+    request = server.requests[0]
+    assert (request["method"], request["path"]) == ("PUT", "/fhir/Device/abc")
+    assert request["headers"]["If-Match"] == 'W/"3"'
+
+
+def test_a_stale_version_is_a_412_the_caller_can_tell(scripted):
+    server = scripted(lambda r: (412, {}, OUTCOME))
+    with pytest.raises(PermanentFhirError) as excinfo:
+        _client(server).update(DEVICE, version="1")
+    assert excinfo.value.status == 412
+
+
+def test_create_posts_conditionally_and_takes_the_id_from_the_location(scripted):
+    server = scripted(
+        lambda r: (
+            201,
+            {"Location": f"{server.url}/fhir/Device/77/_history/1", "ETag": 'W/"1"'},
+            b"",
+        )
+    )
+    body = {k: v for k, v in DEVICE.items() if k != "id"}
+    stored = _client(server).create(body, if_none_exist="identifier=s|v")
+    assert (stored["id"], stored["meta"]["versionId"]) == ("77", "1")
+    request = server.requests[0]
+    assert (request["method"], request["path"]) == ("POST", "/fhir/Device")
+    assert request["headers"]["If-None-Exist"] == "identifier=s|v"
+
+
+def test_search_returns_only_the_matches(scripted):
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [
+            {"resource": DEVICE, "search": {"mode": "match"}},
+            {"resource": OUTCOME, "search": {"mode": "outcome"}},
+        ],
+    }
+    server = scripted(lambda r: (200, {}, bundle))
+    assert _client(server).search("Device", {"identifier": "s|v"}) == [DEVICE]
+    assert server.requests[0]["path"] == "/fhir/Device?identifier=s%7Cv"
+
+
+def test_every_request_has_a_new_request_id_and_the_clients_correlation_id(scripted):
+    server = scripted(lambda r: (200, {}, DEVICE))
+    client = _client(server, correlation_id="wijziging-1")
+    client.read("Device", "abc")
+    client.update(DEVICE, version="1")
+    ids = [r["headers"]["X-Request-Id"] for r in server.requests]
+    assert len(set(ids)) == 2
+    assert {r["headers"]["X-Correlation-Id"] for r in server.requests} == {"wijziging-1"}

@@ -18,7 +18,7 @@ from domeinen.devices import request_device_sync
 from domeinen.models import FhirStatus
 from tests.auth_helpers import login
 from tests.factories import ApplicatieFactory, UserFactory, make_request
-from tests.fhir.conftest import make_fhir_domein
+from tests.fhir.conftest import device_path, make_fhir_domein
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,7 +97,7 @@ def test_last_failed_attempt_marks_the_instance_failed_and_support_retry_syncs_i
     push.refresh_from_db()
     assert push.status == DeliveryStatus.VERZONDEN
     assert _state(instance) == (FhirStatus.GESYNCHRONISEERD, "")
-    assert own_fhir_server.get(f"Device/{instance.client_id}").status_code == 200
+    assert own_fhir_server.get(device_path(instance)).status_code == 200
 
 
 def test_a_retry_that_fails_again_is_pending_then_failed_again(outage, fhir_admin, settings):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from beheer.fhir.builders import build_device, device_drift
+from beheer.fhir.builders import CLIENT_ID_SYSTEM, build_device, device_drift, merge_device
 from beheer.fhir.profile import check_resource, load_structure_definition
 
 SD = load_structure_definition("KT2Device")
@@ -120,3 +120,85 @@ def test_drift_names_what_differs(mutate, fragment):
 
 def test_drift_reports_a_missing_device():
     assert device_drift(build_device(_instance()), None) == ["Device ontbreekt"]
+
+
+# --- the update body (read-modify-write) -----------------------------------------------------
+
+RESOURCE_ORIGIN = {
+    "url": "http://koppeltaal.nl/fhir/StructureDefinition/resource-origin",
+    "valueReference": {"reference": "Device/portaal"},
+}
+
+
+def _on_server(instance, **extra):
+    device = build_device(instance, with_id=False)
+    return {
+        **device,
+        "id": "42",
+        "meta": {**device["meta"], "versionId": "3", "source": "https://elders.test"},
+        "extension": [RESOURCE_ORIGIN],
+        "owner": {"reference": "Organization/ggz"},
+        **extra,
+    }
+
+
+def test_merge_changes_only_what_the_portal_owns():
+    instance = _instance(status="in_onderhoud", naam="Nieuw")
+    current = _on_server(_instance())
+    body = merge_device(current, instance, source="https://beheer.test")
+
+    assert body["id"] == "42"
+    assert body["extension"] == [RESOURCE_ORIGIN]
+    assert body["owner"] == {"reference": "Organization/ggz"}
+    assert body["meta"]["versionId"] == "3"
+    assert body["meta"]["source"] == "https://beheer.test"
+    assert body["status"] == "inactive"
+    assert body["deviceName"] == [{"name": "Nieuw", "type": "user-friendly-name"}]
+    assert body["identifier"] == [{"system": CLIENT_ID_SYSTEM, "value": str(instance.client_id)}]
+    assert check_resource(body, SD) == []
+
+
+def test_merge_removes_what_the_profile_does_not_allow():
+    instance = _instance()
+    current = _on_server(
+        instance,
+        url="https://elders.test",
+        note=[{"text": "x"}],
+        bogus=1,
+        identifier=[
+            {"system": CLIENT_ID_SYSTEM, "value": "iets-anders"},
+            {"system": "urn:other", "value": "y"},
+        ],
+    )
+    body = merge_device(current, instance)
+    assert not {"url", "note", "bogus"} & set(body)
+    assert body["identifier"] == [{"system": CLIENT_ID_SYSTEM, "value": str(instance.client_id)}]
+    assert check_resource(body, SD) == []
+
+
+def test_a_closed_instance_keeps_the_name_its_device_has():
+    current = _on_server(_instance(naam="Oude naam"))
+    body = merge_device(current, _instance(status="afgesloten", naam="Nieuwe naam"))
+    assert body["deviceName"] == [{"name": "Oude naam", "type": "user-friendly-name"}]
+    assert body["status"] == "inactive"
+
+
+def test_drift_includes_what_the_profile_prohibits():
+    instance = _instance()
+    device = build_device(instance)
+    problems = device_drift(device, {**device, "url": "https://x.test"})
+    assert problems == ["profiel: Device.url is prohibited (max 0) but present"]
+
+
+def test_drift_ignores_the_name_when_told_to():
+    device = build_device(_instance())
+    renamed = copy.deepcopy(device)
+    renamed["deviceName"][0]["name"] = "Oude naam"
+    assert device_drift(device, renamed, check_name=False) == []
+    assert device_drift(device, renamed)
+
+
+def test_a_create_with_a_server_assigned_id_has_no_id():
+    device = build_device(_instance(), with_id=False)
+    assert "id" not in device
+    assert check_resource(device, SD) == []

@@ -19,7 +19,7 @@ from domeinen.devices import push_device, sync_devices
 from domeinen.models import Applicatieinstantie, FhirStatus, InstantieStatus
 from domeinen.services import change_instance_status
 from tests.factories import ApplicatieFactory, UserFactory, make_request
-from tests.fhir.conftest import make_fhir_domein
+from tests.fhir.conftest import device_path, make_fhir_domein
 from tests.fhir.servers import SilentServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_accept_puts_the_device_with_identifier_status_and_name(
 ):
     instance = _accept(fhir_domein, fhir_admin, naam="Zorgportaal Plus")
 
-    response = fhir_server.get(f"Device/{instance.client_id}")
+    response = fhir_server.get(device_path(instance))
     assert response.status_code == 200
     device = response.json()
     assert device["identifier"] == [{"system": CLIENT_ID_SYSTEM, "value": str(instance.client_id)}]
@@ -61,12 +61,12 @@ def test_status_change_updates_the_device_status(fhir_server, fhir_domein, fhir_
     change_instance_status(
         instance_id=instance.pk, new_status="in_onderhoud", reason="Onderhoud", by=fhir_admin
     )
-    assert fhir_server.get(f"Device/{instance.client_id}").json()["status"] == "inactive"
+    assert fhir_server.get(device_path(instance)).json()["status"] == "inactive"
 
     change_instance_status(
         instance_id=instance.pk, new_status="actief", reason="Klaar", by=fhir_admin
     )
-    device = fhir_server.get(f"Device/{instance.client_id}").json()
+    device = fhir_server.get(device_path(instance)).json()
     assert device["status"] == "active"
     instance.refresh_from_db()
     assert instance.fhir_version == device["meta"]["versionId"] == "3"
@@ -78,7 +78,7 @@ def test_closing_makes_the_device_inactive(fhir_server, fhir_domein, fhir_admin)
         change_instance_status(
             instance_id=instance.pk, new_status=status, reason="x", by=fhir_admin
         )
-    assert fhir_server.get(f"Device/{instance.client_id}").json()["status"] == "inactive"
+    assert fhir_server.get(device_path(instance)).json()["status"] == "inactive"
 
 
 def test_renaming_the_application_renames_devices_of_open_instances(
@@ -93,9 +93,9 @@ def test_renaming_the_application_renames_devices_of_open_instances(
 
     update_application(applicatie_id=open_instance.applicatie_id, by=superuser, naam="Nieuwe naam")
 
-    names = fhir_server.get(f"Device/{open_instance.client_id}").json()["deviceName"]
+    names = fhir_server.get(device_path(open_instance)).json()["deviceName"]
     assert names == [{"name": "Nieuwe naam", "type": "user-friendly-name"}]
-    closed_device = fhir_server.get(f"Device/{closed.client_id}").json()
+    closed_device = fhir_server.get(device_path(closed)).json()
     assert closed_device["deviceName"][0]["name"] == "Oude naam"
 
 
@@ -155,12 +155,12 @@ def test_a_4xx_is_recorded_with_the_servers_message_and_marked_failed(
     fhir_server, fhir_domein, fhir_admin, monkeypatch
 ):
     instance = _accept(fhir_domein, fhir_admin)
-    real_build = devices.build_device
+    real_merge = devices.merge_device
 
-    def broken_build(inst):  # inject a fault: an element the server refuses
-        return {**real_build(inst), "statusx": "active"}
+    def broken_merge(current, inst, **kwargs):  # inject a fault: an element the server refuses
+        return {**real_merge(current, inst, **kwargs), "statusx": "active"}
 
-    monkeypatch.setattr(devices, "build_device", broken_build)
+    monkeypatch.setattr(devices, "merge_device", broken_merge)
     with pytest.raises(PermanentFhirError) as excinfo:
         push_device(instance_id=instance.pk)
 
@@ -203,9 +203,7 @@ def test_bearer_token_from_the_named_environment_variable(tmp_path, fhir_admin, 
         push_device(instance_id=wrong.pk)
         wrong.refresh_from_db()
         assert wrong.fhir_status == FhirStatus.GESYNCHRONISEERD
-        response = server.get(
-            f"Device/{wrong.client_id}", headers={"Authorization": "Bearer geheim-123"}
-        )
+        response = server.get(device_path(wrong), headers={"Authorization": "Bearer geheim-123"})
         assert response.json()["status"] == "active"
     finally:
         server.stop()
@@ -243,7 +241,7 @@ def test_changing_contact_data_does_not_push_again(fhir_server, fhir_domein, fhi
     update_application(
         applicatie_id=instance.applicatie_id, by=superuser, contact_naam="Nieuwe contactpersoon"
     )
-    assert fhir_server.get(f"Device/{instance.client_id}").json()["meta"]["versionId"] == "1"
+    assert fhir_server.get(device_path(instance)).json()["meta"]["versionId"] == "1"
 
 
 def test_only_support_may_update_an_application(fhir_domein, fhir_admin):
@@ -283,14 +281,18 @@ def test_a_push_that_raced_a_decision_pushes_the_latest_state(fhir_admin):
     from tests.fhir.servers import ScriptedServer
 
     puts = []
+    stored = {}
 
     def handle(request):
+        if request["method"] == "GET":  # the push reads the Device before it writes
+            return (200, {}, stored["device"]) if stored else (404, {}, {})
         body = json.loads(request["body"])
         puts.append(body["status"])
         if len(puts) == 1:  # a domeinbeheerder changes the status meanwhile
             Applicatieinstantie.objects.filter(pk=holder["pk"]).update(status="in_onderhoud")
             connection.close()
-        return 201, {}, {**body, "meta": {"versionId": str(len(puts))}}
+        stored["device"] = {**body, "meta": {"versionId": str(len(puts))}}
+        return 201, {}, stored["device"]
 
     holder = {}
     server = ScriptedServer(handle)

@@ -10,7 +10,7 @@ from beheer.fhir.builders import CLIENT_ID_SYSTEM
 from connectieaanvragen.services import accept_request
 from domeinen.models import FhirStatus
 from tests.factories import ApplicatieFactory, UserFactory, make_request
-from tests.fhir.conftest import make_fhir_domein
+from tests.fhir.conftest import device_path, make_fhir_domein
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,10 +35,10 @@ def drifted(fhir_server, fhir_domein, fhir_admin):
     """Four instances: one in order, one Device deleted, one with the wrong status, one with a
     wrong name and identifier."""
     ok, deleted, status, renamed = (_accept(fhir_domein, fhir_admin) for _ in range(4))
-    assert fhir_server.delete(f"Device/{deleted.client_id}").status_code == 200
-    device = fhir_server.get(f"Device/{status.client_id}").json()
+    assert fhir_server.delete(device_path(deleted)).status_code == 200
+    device = fhir_server.get(device_path(status)).json()
     fhir_server.put({**device, "status": "inactive"})
-    device = fhir_server.get(f"Device/{renamed.client_id}").json()
+    device = fhir_server.get(device_path(renamed)).json()
     fhir_server.put(
         {
             **device,
@@ -53,12 +53,12 @@ def test_check_reports_drift_and_exits_non_zero_without_repairing(fhir_server, d
     code, out = _run("--check")
 
     assert code == 2
-    assert f"Device/{drifted['deleted'].client_id}" in out and "Device ontbreekt" in out
-    assert f"Device/{drifted['status'].client_id}" in out and "status is 'inactive'" in out
+    assert device_path(drifted["deleted"]) in out and "Device ontbreekt" in out
+    assert device_path(drifted["status"]) in out and "status is 'inactive'" in out
     assert "Gekaapt" in out and "iets-anders" in out
-    assert f"Device/{drifted['ok'].client_id}" not in out
+    assert device_path(drifted["ok"]) not in out
     assert "4 gecontroleerd, 1 in orde, 3 afwijkend, 0 hersteld" in out
-    assert fhir_server.get(f"Device/{drifted['deleted'].client_id}").status_code == 410
+    assert fhir_server.get(device_path(drifted["deleted"])).status_code == 410
 
 
 def test_sync_repairs_deleted_and_altered_devices(fhir_server, drifted):
@@ -66,9 +66,9 @@ def test_sync_repairs_deleted_and_altered_devices(fhir_server, drifted):
 
     assert code == 0
     assert "3 afwijkend, 3 hersteld, 0 fout" in out
-    assert fhir_server.get(f"Device/{drifted['deleted'].client_id}").json()["status"] == "active"
-    assert fhir_server.get(f"Device/{drifted['status'].client_id}").json()["status"] == "active"
-    renamed = fhir_server.get(f"Device/{drifted['renamed'].client_id}").json()
+    assert fhir_server.get(device_path(drifted["deleted"])).json()["status"] == "active"
+    assert fhir_server.get(device_path(drifted["status"])).json()["status"] == "active"
+    renamed = fhir_server.get(device_path(drifted["renamed"])).json()
     assert renamed["deviceName"][0]["name"] == drifted["renamed"].applicatie.naam
     assert renamed["identifier"] == [
         {"system": CLIENT_ID_SYSTEM, "value": str(drifted["renamed"].client_id)}
@@ -79,7 +79,7 @@ def test_sync_repairs_deleted_and_altered_devices(fhir_server, drifted):
 def test_sync_limited_to_one_domain(fhir_server, drifted, fhir_admin):
     other = make_fhir_domein(fhir_server, fhir_admin)
     elsewhere = _accept(other, fhir_admin)
-    fhir_server.delete(f"Device/{elsewhere.client_id}")
+    fhir_server.delete(device_path(elsewhere))
 
     code, out = _run("--check", "--domein", other.naam)
 

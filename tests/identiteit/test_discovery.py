@@ -1,5 +1,5 @@
-""" "Verbinding testen": the discovery document fetched with the JWKS check's careful fetcher,
-against a real https server whose certificate a test CA signed."""
+""" "Verbinding testen": the discovery document fetched through beheer.safe_fetch (with the JWKS
+check's rules), against a real https server whose certificate a test CA signed."""
 
 import json
 import socket

@@ -1,7 +1,10 @@
 """`manage.py fhir_sync [--domein X] [--check]`: every instance against its KT2Device.
 
-Finds Devices that are missing, or have the wrong status, name or identifier, and repairs them
-(PUT Device/<client_id>) unless --check. Also the retry path for pushes that failed while a
+Finds Devices that are missing, that have the wrong status, name or identifier, or that the
+KT2Device profile does not allow (prohibited elements, fixed values, cardinality), and repairs
+them unless --check: a missing Device is created the way its domain says, an existing one is
+updated read-modify-write with If-Match (docs/fhir.md). A closed instance's Device keeps its
+name. Also the retry path for pushes that failed while a
 FHIR server was unreachable. Exit status: with --check non-zero on any drift or unreachable
 server; without, non-zero when something could not be repaired.
 """
@@ -27,14 +30,15 @@ class Command(BaseCommand):
         report = sync_devices(domein_naam=domein, repair=not check)
         for instance, problems in report.drifted:
             self.stdout.write(
-                f"AFWIJKING {instance.domein.naam} Device/{instance.client_id} "
-                f"({instance.applicatie.naam}): {'; '.join(problems)}"
+                f"AFWIJKING {instance.domein.naam} {instance.device_reference} "
+                f"({instance.applicatie.naam}, client-Id {instance.client_id}): "
+                f"{'; '.join(problems)}"
             )
         for instance in report.repaired:
-            self.stdout.write(f"HERSTELD  {instance.domein.naam} Device/{instance.client_id}")
+            self.stdout.write(f"HERSTELD  {instance.domein.naam} {instance.device_reference}")
         for instance, message in report.failed:
             self.stdout.write(
-                f"FOUT      {instance.domein.naam} Device/{instance.client_id}: {message}"
+                f"FOUT      {instance.domein.naam} {instance.device_reference}: {message}"
             )
         self.stdout.write(
             f"Samenvatting: {report.checked} gecontroleerd, {report.in_sync} in orde, "

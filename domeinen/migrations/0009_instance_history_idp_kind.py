@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("domeinen", "0007_instantie_dom_app_idx"),
+        ("domeinen", "0008_device_creation_and_id"),
     ]
 
     operations = [
