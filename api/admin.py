@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.models import DomeinApiSleutel, IdpGeheimLezing, PersoonlijkToken
 from api.services import (
     create_domain_key,
     create_personal_token,
     revoke_domain_key,
     revoke_personal_token,
+    set_idp_secret_scope,
 )
 from beheer.accounts.models import User
 from beheer.errors import ServiceError
@@ -129,11 +130,37 @@ class DomeinApiSleutelAdmin(_CredentialAdmin):
         "aangemaakt_op",
         "laatst_gebruikt_op",
         "ingetrokken_op",
+        "mag_idp_geheimen_lezen",
     )
-    list_filter = ("domein",)
+    list_filter = ("domein", "mag_idp_geheimen_lezen")
     list_select_related = ("domein",)
     search_fields = ("naam", "=prefix", "domein__naam")
-    readonly_fields = ("domein", *_CredentialAdmin.readonly_fields)
+    readonly_fields = ("domein", *_CredentialAdmin.readonly_fields, "mag_idp_geheimen_lezen")
+    actions = ("revoke_selected", "grant_idp_secrets", "withdraw_idp_secrets")
+
+    def _set_idp_scope(self, request, queryset, allowed):
+        done = 0
+        for obj in queryset:
+            try:
+                set_idp_secret_scope(key_id=obj.pk, allowed=allowed, by=request.user)
+            except ServiceError as exc:
+                self.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d sleutel bijgewerkt.", "%(count)d sleutels bijgewerkt.", done)
+            % {"count": done},
+            level=messages.SUCCESS if done else messages.WARNING,
+        )
+
+    @admin.action(description=_("Toestemming geven: IdP-geheimen lezen"))
+    def grant_idp_secrets(self, request, queryset):
+        self._set_idp_scope(request, queryset, True)
+
+    @admin.action(description=_("Toestemming intrekken: IdP-geheimen lezen"))
+    def withdraw_idp_secrets(self, request, queryset):
+        self._set_idp_scope(request, queryset, False)
 
     def create(self, request, data):
         return create_domain_key(domein_id=data["domein"].pk, naam=data["naam"], by=request.user)
@@ -169,3 +196,23 @@ class PersoonlijkTokenAdmin(_CredentialAdmin):
 
     def revoke(self, request, obj):
         revoke_personal_token(token_id=obj.pk, by=request.user)
+
+
+@admin.register(IdpGeheimLezing)
+class IdpGeheimLezingAdmin(admin.ModelAdmin):
+    """Every read of a domain's IdP secrets through the API: read-only, never deleted."""
+
+    list_display = ("op", "domein", "sleutel", "ip_adres")
+    list_filter = ("domein",)
+    list_select_related = ("domein", "sleutel__domein")
+    fields = ("op", "domein", "sleutel", "ip_adres", "logische_ids")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

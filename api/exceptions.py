@@ -27,6 +27,7 @@ TITLES = {
     409: "Conflict",
     415: "Mediatype niet ondersteund",
     429: "Te veel verzoeken",
+    503: "Dienst niet beschikbaar",
 }
 
 SERVICE_STATUS = {
@@ -43,6 +44,7 @@ SERVICE_STATUS = {
     "open_change_exists": 409,
     "instance_closed": 409,
     "key_check_not_ok": 409,
+    "secrets_key": 503,  # KT_SECRETS_KEY missing or wrong: fails closed, support must fix it
 }
 
 

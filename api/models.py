@@ -45,6 +45,15 @@ class DomeinApiSleutel(_Credential):
     domein = models.ForeignKey(
         Domein, verbose_name=_("domein"), on_delete=models.PROTECT, related_name="api_sleutels"
     )
+    # A separate scope, granted by support only: read the domain's IdP client secrets.
+    mag_idp_geheimen_lezen = models.BooleanField(
+        _("mag IdP-geheimen lezen"),
+        default=False,
+        help_text=_(
+            "Alleen voor de autorisatieserver van het domein: leest de client-Id's en -secrets "
+            "van de identity providers. Elke lezing wordt vastgelegd."
+        ),
+    )
 
     class Meta:
         verbose_name = _("API-sleutel van een domein")
@@ -77,3 +86,28 @@ class PersoonlijkToken(_Credential):
     @property
     def is_expired(self) -> bool:
         return self.verloopt_op is not None and self.verloopt_op <= timezone.now()
+
+
+class IdpGeheimLezing(models.Model):
+    """One read of a domain's IdP client secrets through the API: which key, when, from where."""
+
+    sleutel = models.ForeignKey(
+        DomeinApiSleutel,
+        verbose_name=_("API-sleutel"),
+        on_delete=models.PROTECT,
+        related_name="idp_geheim_lezingen",
+    )
+    domein = models.ForeignKey(
+        Domein, verbose_name=_("domein"), on_delete=models.PROTECT, related_name="+"
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+    ip_adres = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    logische_ids = models.JSONField(_("identity providers"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lezing van IdP-geheimen")
+        verbose_name_plural = _("lezingen van IdP-geheimen")
+        ordering = ["-op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sleutel} @ {self.op:%Y-%m-%d %H:%M:%S}"

@@ -13,6 +13,19 @@ class IsDomainKey(BasePermission):
         return isinstance(request.auth, DomeinApiSleutel)
 
 
+class HasIdpSecretScope(BasePermission):
+    """A domain key that support gave the separate scope to read the IdPs' client secrets."""
+
+    message = _(
+        "Deze API-sleutel mag de geheimen van de identity providers niet lezen; "
+        "support kan die toestemming geven."
+    )
+
+    def has_permission(self, request, view):
+        key = request.auth
+        return isinstance(key, DomeinApiSleutel) and key.mag_idp_geheimen_lezen
+
+
 class IsBeheerder(BasePermission):
     """A person (session or personal token); what they see is decided per object by selectors."""
 

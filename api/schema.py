@@ -26,6 +26,7 @@ ERROR_STATUSES = {
     "409": "Conflict met de huidige toestand",
     "415": "Mediatype niet ondersteund",
     "429": "Te veel verzoeken",
+    "503": "Dienst niet beschikbaar",
 }
 
 
@@ -38,7 +39,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": (
-                "`ktd_...`: API-sleutel van een domein (autorisatieserver, alleen /clients/). "
+                "`ktd_...`: API-sleutel van een domein (autorisatieserver, alleen /clients/ en, "
+                "met de aparte toestemming, /identity-providers/). "
                 "`ktp_...`: persoonlijk token van een beheerder."
             ),
         }

@@ -8,6 +8,8 @@ from applicaties.models import Applicatie
 from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import scopes_for_instance
+from identiteit.models import IdentityProvider
+from identiteit.selectors import served_idps
 from rollen.models import Rol, Rolpermissie
 
 
@@ -101,10 +103,27 @@ class SleutelcontroleSerializer(serializers.ModelSerializer):
         fields = ("status", "sinds", "gecontroleerd_op", "fout", "certificaat_verloopt_op")
 
 
+class IdpRefSerializer(serializers.ModelSerializer):
+    """An IdP as a client's list names it: never its client id or secret."""
+
+    class Meta:
+        model = IdentityProvider
+        fields = ("logische_id", "naam", "discovery_url")
+
+
+class ClientIdpsSerializer(serializers.Serializer):
+    """Per user type the enabled IdPs the client may use, in order (first = preferred)."""
+
+    Patient = IdpRefSerializer(many=True)
+    Practitioner = IdpRefSerializer(many=True)
+    RelatedPerson = IdpRefSerializer(many=True)
+
+
 class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
     """What an authorization server needs to admit a client and issue its tokens."""
 
     actief = serializers.SerializerMethodField()
+    identity_providers = serializers.SerializerMethodField()
     applicatie = serializers.CharField(source="applicatie.naam")
     device = serializers.SerializerMethodField()
     rol = serializers.CharField(source="rol.naam")
@@ -124,10 +143,17 @@ class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
             "rol",
             "scopes",
             "sleutelcontrole",
+            "identity_providers",
         )
 
     def get_actief(self, obj) -> bool:
         return obj.status == InstantieStatus.ACTIEF
+
+    @extend_schema_field(ClientIdpsSerializer)
+    def get_identity_providers(self, obj) -> dict:
+        return {
+            kind: IdpRefSerializer(idps, many=True).data for kind, idps in served_idps(obj).items()
+        }
 
 
 class HistorieSerializer(serializers.ModelSerializer):
@@ -147,6 +173,8 @@ class HistorieSerializer(serializers.ModelSerializer):
             "naar_rol",
             "van_waarden",
             "naar_waarden",
+            "van_waarde",
+            "naar_waarde",
             "reden",
         )
 
@@ -247,6 +275,19 @@ class WijzigingSerializer(serializers.ModelSerializer):
     def get_jwks_in_orde(self, obj) -> bool | None:
         """The check of the JWKS URI the change would put in place (None: not checked)."""
         return obj.jwks_resultaat.get("ok") if obj.jwks_resultaat else None
+
+
+class IdpGeheimSerializer(serializers.Serializer):
+    """An enabled IdP of the domain with its client credentials (the separate key scope)."""
+
+    logische_id = serializers.CharField()
+    naam = serializers.CharField()
+    discovery_url = serializers.CharField()
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField(
+        allow_null=True, help_text="Leeg (null) als er geen secret is ingesteld."
+    )
+    gebruikersnaam_claim = serializers.CharField()
 
 
 # --- input ----------------------------------------------------------------------------------

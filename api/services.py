@@ -1,9 +1,11 @@
 """Writes for API credentials: make (the secret is returned once) and revoke."""
 
+import ipaddress
+
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import DomeinApiSleutel, PersoonlijkToken
+from api.models import DomeinApiSleutel, IdpGeheimLezing, PersoonlijkToken
 from api.tokens import DOMAIN_KEY_KIND, PERSONAL_TOKEN_KIND, new_secret
 from beheer.errors import ServiceError
 from domeinen.models import Domein
@@ -87,3 +89,32 @@ def revoke_personal_token(*, token_id: int, by) -> PersoonlijkToken:
         row.ingetrokken_op = timezone.now()
         row.save(update_fields=["ingetrokken_op"])
     return row
+
+
+@transaction.atomic
+def set_idp_secret_scope(*, key_id: int, allowed: bool, by) -> DomeinApiSleutel:
+    """Support grants (or takes back) a domain key's scope to read the IdPs' client secrets."""
+    if not (by.is_authenticated and by.is_support):
+        raise ServiceError(
+            "Alleen support kan deze toestemming geven of intrekken.", code="not_support"
+        )
+    key = DomeinApiSleutel.objects.select_for_update().get(pk=key_id)
+    if allowed and key.is_revoked:
+        raise ServiceError("Deze API-sleutel is ingetrokken.", code="transition_not_allowed")
+    key.mag_idp_geheimen_lezen = allowed
+    key.save(update_fields=["mag_idp_geheimen_lezen"])
+    return key
+
+
+def record_idp_secret_read(*, key: DomeinApiSleutel, ip_adres, logische_ids) -> IdpGeheimLezing:
+    """Every read of the IdP secrets leaves a row: which key, when, from where, which IdPs."""
+    try:
+        ip_adres = str(ipaddress.ip_address(ip_adres)) if ip_adres else None
+    except ValueError:
+        ip_adres = None
+    return IdpGeheimLezing.objects.create(
+        sleutel=key,
+        domein_id=key.domein_id,
+        ip_adres=ip_adres,
+        logische_ids=list(logische_ids),
+    )

@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("v1/domeinen/<str:domein>/clients/", client_list, name="client-list"),
     path("v1/domeinen/<str:domein>/clients/<uuid:client_id>", client_detail, name="client-detail"),
+    path(
+        "v1/domeinen/<str:domein>/identity-providers/",
+        views.IdentityProviderSecretsView.as_view(),
+        name="identity-providers",
+    ),
     path("v1/", include(router.urls)),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

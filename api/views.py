@@ -12,9 +12,11 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.models import PersoonlijkToken
-from api.permissions import IsDomainKey
-from api.services import create_personal_token, revoke_personal_token
+from api.permissions import HasIdpSecretScope, IsDomainKey
+from api.services import create_personal_token, record_idp_secret_read, revoke_personal_token
 from applicaties.selectors import applications_for_user
+from beheer import secrets
+from beheer.accounts.lockout import client_ip
 from beheer.errors import ServiceError
 from connectieaanvragen.change_services import (
     accept_change,
@@ -37,6 +39,7 @@ from domeinen.selectors import (
     scope_context,
 )
 from domeinen.services import change_instance_role, change_instance_status
+from identiteit.selectors import enabled_idps_for_domain, prefetch_idp_lists
 from rollen.selectors import roles_with_permissions
 
 
@@ -117,13 +120,60 @@ class ClientViewSet(_ScopedListMixin, viewsets.ReadOnlyModelViewSet):
         key = self.request.auth
         if key.domein.naam != self.kwargs["domein"]:
             raise NotFound()
-        qs = Applicatieinstantie.objects.filter(domein_id=key.domein_id).select_related(
-            "applicatie", "rol"
+        qs = (
+            Applicatieinstantie.objects.filter(domein_id=key.domein_id)
+            .select_related("applicatie", "rol")
+            .prefetch_related(prefetch_idp_lists())
         )
         return qs.order_by("aangemaakt_op", "id")
 
     def filter_queryset(self, queryset):
         return _filter_status(self.request, queryset, InstantieStatus.choices)
+
+
+class IdentityProviderSecretsView(APIView):
+    """The domain's enabled IdPs with their client id and secret, for its authorization server.
+
+    Only a domain key of that domain with the separate scope (`mag_idp_geheimen_lezen`, granted
+    by support) reads this; every read is recorded (IdpGeheimLezing) and never cached.
+    """
+
+    permission_classes = [IsDomainKey, HasIdpSecretScope]
+
+    @extend_schema(
+        summary="Identity providers van een domein, met client secret",
+        responses=s.IdpGeheimSerializer(many=True),
+        tags=["autorisatieserver"],
+    )
+    def get(self, request, domein):
+        key = request.auth
+        if key.domein.naam != domein:
+            raise NotFound()
+        idps = list(enabled_idps_for_domain(domein_id=key.domein_id))
+        try:
+            data = [
+                {
+                    "logische_id": idp.logische_id,
+                    "naam": idp.naam,
+                    "discovery_url": idp.discovery_url,
+                    "client_id": idp.client_id,
+                    "client_secret": (
+                        secrets.decrypt(idp.client_secret_versleuteld)
+                        if idp.client_secret_versleuteld
+                        else None
+                    ),
+                    "gebruikersnaam_claim": idp.gebruikersnaam_claim,
+                }
+                for idp in idps
+            ]
+        except secrets.SecretsKeyError as exc:  # fails closed: nothing served
+            raise ServiceError(exc.message, code="secrets_key") from exc
+        record_idp_secret_read(
+            key=key, ip_adres=client_ip(request), logische_ids=[i.logische_id for i in idps]
+        )
+        response = Response(s.IdpGeheimSerializer(data, many=True).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- for beheerders -------------------------------------------------------------------------

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "applicaties",
     "domeinen",
     "connectieaanvragen",
+    "identiteit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -438,3 +439,10 @@ for _network in KT_JWKS_ALLOWED_NETWORKS:
         ) from _exc
 KT_JWKS_TIMEOUT = env_int("KT_JWKS_TIMEOUT", 5)  # seconds per connect/read
 KT_JWKS_MAX_BYTES = env_int("KT_JWKS_MAX_BYTES", 65536)
+
+# --- Secrets at rest (beheer/secrets.py) ----------------------------------------------------
+# Fernet keys, comma-separated: the first encrypts, all decrypt (rotation). Only in DEBUG is
+# there a development key, so a secret stored in production is never under a key in the repo.
+KT_SECRETS_KEY = env_list("KT_SECRETS_KEY", [])
+if not KT_SECRETS_KEY and DEBUG:
+    KT_SECRETS_KEY = ["a3QtYmVoZWVyLWRldmVsb3BtZW50LWtleS1vbmx5ISE="]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("domeinen.urls")),
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
+    path("", include("identiteit.urls")),
 ]
 
 # Error pages in the portal's layout; under /api/ problem details (beheer.views).

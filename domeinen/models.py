@@ -326,6 +326,7 @@ class WijzigingSoort(models.TextChoices):
     STATUS = "status", _("Status")
     ROL = "rol", _("Rol")
     URIS = "uris", _("JWKS URI / redirect URI's")
+    IDP = "idp", _("Identity providers")
 
 
 class InstantieStatuswijziging(Statuswijziging):
@@ -372,6 +373,9 @@ class InstantieStatuswijziging(Statuswijziging):
     # A change of URIs (`soort` = uris): {"jwks_uri": ..., "redirect_uris": [...]} before/after.
     van_waarden = models.JSONField(_("oude waarden"), default=dict, blank=True)
     naar_waarden = models.JSONField(_("nieuwe waarden"), default=dict, blank=True)
+    # Other kinds of change (soort = idp): a readable before and after.
+    van_waarde = models.TextField(_("van (omschrijving)"), blank=True)
+    naar_waarde = models.TextField(_("naar (omschrijving)"), blank=True)
 
     class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging applicatieinstantie")
@@ -382,4 +386,6 @@ class InstantieStatuswijziging(Statuswijziging):
             return f"rol {self.van_rol or '—'} → {self.naar_rol}"
         if self.soort == WijzigingSoort.URIS:
             return f"URI's {self.van_waarden} → {self.naar_waarden}"
+        if self.soort == WijzigingSoort.IDP:
+            return f"{self.van_waarde or '—'} → {self.naar_waarde or '—'}"
         return super().__str__()

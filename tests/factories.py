@@ -118,3 +118,19 @@ def make_change(*, instance_id, by, **kwargs):
 
     kwargs.setdefault("check_keys", keys_in_order)
     return file_change(instance_id=instance_id, by=by, **kwargs)
+
+
+def make_idp(*, domein, logische_id="digid", by=None, **kwargs):
+    """An identity provider of `domein`, made through the service (secret encrypted)."""
+    from identiteit.services import create_identity_provider
+
+    values = {
+        "naam": f"IdP {logische_id}",
+        "discovery_url": f"https://{logische_id}.example.org/.well-known/openid-configuration",
+        "client_id": f"client-{logische_id}",
+        "client_secret": "",
+        "gebruikersnaam_claim": "sub",
+        "ingeschakeld": True,
+    } | kwargs
+    by = by or SupportUserFactory()
+    return create_identity_provider(domein_id=domein.pk, by=by, logische_id=logische_id, **values)

@@ -13,6 +13,7 @@ from applicaties.models import Applicatie
 from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from connectieaanvragen.services import accept_request
 from domeinen.models import Applicatieinstantie, Domein
+from identiteit.models import IdentityProvider, InstantieIdp
 from rollen.models import Rol
 from tests.auth_helpers import login
 from tests.factories import (
@@ -21,6 +22,7 @@ from tests.factories import (
     SupportUserFactory,
     UserFactory,
     make_change,
+    make_idp,
     make_instance,
     make_request,
 )
@@ -66,6 +68,8 @@ def world(db, jwks_server):
         "rYA": make_request(applicatie=y, domein=a, jwks_uri=jwks_uri),
         "rXB": make_request(applicatie=x, domein=b, jwks_uri=jwks_uri),
         "jwks_uri": jwks_uri,
+        "pA": make_idp(domein=a, logische_id="idp-a", by=users["support"]),
+        "pB": make_idp(domein=b, logische_id="idp-b", by=users["support"]),
     }
     # Issue 18: an open change request on each instance above, and an instance of each
     # application in domain D without one (to file a change on).
@@ -136,6 +140,28 @@ def _changes_of(key):
 
 def _requests_of(key):
     return lambda w: list(Connectieaanvraag.objects.filter(applicatie=w[key]).values())
+
+
+def _idps_of(key):
+    return lambda w: list(IdentityProvider.objects.filter(domein=w[key]).values())
+
+
+def _idp_lists(key):
+    return lambda w: (
+        list(InstantieIdp.objects.filter(instantie=w[key]).values()),
+        w[key].historie.count(),
+    )
+
+
+def _idp_data(pid):
+    return {
+        "naam": "Gewijzigd",
+        "logische_id": pid,
+        "discovery_url": "https://nieuw.example.org/.well-known/openid-configuration",
+        "client_id": "nieuw",
+        "gebruikersnaam_claim": "sub",
+        "ingeschakeld": "on",
+    }
 
 
 CASES = [
@@ -228,6 +254,94 @@ for d, inst, req, separated in (
             state=_request(req),
         ),
     ]
+# Identity providers of a domain, and an instance's IdP lists.
+for d, inst, p in (("A", "iXA", "pA"), ("B", "iYB", "pB")):
+    base = f"/domeinen/domein-{d.lower()}"
+    pid = f"idp-{d.lower()}"
+    CASES += [
+        Case(f"idps {d}", lambda w, base=base: f"{base}/identity-providers/", d),
+        Case(f"idp nieuw {d}", lambda w, base=base: f"{base}/identity-providers/nieuw/", d),
+        Case(f"idp {d}", lambda w, base=base, pid=pid: f"{base}/identity-providers/{pid}/", d),
+        Case(
+            f"idp verwijderen {d}",
+            lambda w, base=base, pid=pid: f"{base}/identity-providers/{pid}/verwijderen/",
+            d,
+        ),
+        Case(
+            f"instantie idps {d}",
+            lambda w, base=base, inst=inst: (
+                f"{base}/applicatieinstanties/{w[inst].client_id}/identity-providers/"
+            ),
+            d,
+        ),
+        Case(
+            f"idp toevoegen {d}",
+            lambda w, base=base: f"{base}/identity-providers/nieuw/",
+            d,
+            data=_idp_data("nieuwe-idp") | {"client_secret": "s3cret"},
+            state=_idps_of(d),
+        ),
+        Case(
+            f"idp opslaan {d}",
+            lambda w, base=base, pid=pid: f"{base}/identity-providers/{pid}/",
+            d,
+            data=_idp_data(pid),
+            state=_idps_of(d),
+        ),
+        Case(
+            f"idp weg {d}",
+            lambda w, base=base, pid=pid: f"{base}/identity-providers/{pid}/verwijderen/",
+            d,
+            data={},
+            state=_idps_of(d),
+        ),
+        Case(
+            f"instantie idp toevoegen {d}",
+            lambda w, base=base, inst=inst: (
+                f"{base}/applicatieinstanties/{w[inst].client_id}/identity-providers/"
+            ),
+            d,
+            data=lambda w, p=p: {
+                "actie": "toevoegen",
+                "gebruikerstype": "Patient",
+                "identity_provider": w[p].pk,
+                "reden": "nodig",
+            },
+            state=_idp_lists(inst),
+        ),
+    ]
+# An object of one domain reached through the other domain's URL: nobody, not even support.
+CASES += [
+    Case("idp B via A", lambda w: "/domeinen/domein-a/identity-providers/idp-b/", "niemand"),
+    Case(
+        "idp B weg via A",
+        lambda w: "/domeinen/domein-a/identity-providers/idp-b/verwijderen/",
+        "niemand",
+        data={},
+        state=_idps_of("B"),
+    ),
+    Case(
+        "instantie idps B via A",
+        lambda w: (
+            f"/domeinen/domein-a/applicatieinstanties/{w['iYB'].client_id}/identity-providers/"
+        ),
+        "niemand",
+        data=lambda w: {
+            "actie": "toevoegen",
+            "gebruikerstype": "Patient",
+            "identity_provider": w["pB"].pk,
+            "reden": "nodig",
+        },
+        state=_idp_lists("iYB"),
+    ),
+    Case(
+        "applicatie-instantie idps Y via X",
+        lambda w: (
+            f"/applicaties/{w['X'].pk}/applicatieinstanties/{w['iYB'].client_id}/identity-providers/"
+        ),
+        "niemand",
+    ),
+]
 # An object of one domain reached through the other domain's URL: nobody, not even support.
 CASES += [
     Case(
@@ -404,6 +518,14 @@ for a in ("X", "Y"):
         Case(f"details {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/", a),
         Case(f"aanvragen {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/connectieaanvragen/", a),
         Case(f"instanties {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/applicatieinstanties/", a),
+        Case(
+            f"instantie idps {a}",
+            lambda w, a=a: (
+                f"/applicaties/{w[a].pk}/applicatieinstanties/"
+                f"{w['iXA' if a == 'X' else 'iYB'].client_id}/identity-providers/"
+            ),
+            a,
+        ),
         Case(
             f"nieuwe aanvraag {a}",
             lambda w, a=a: f"/applicaties/{w[a].pk}/connectieaanvragen/nieuw/",

@@ -5,12 +5,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from domeinen.services import change_instance_role, change_instance_status
+from identiteit.models import Gebruikerstype, IdentityProvider
+from identiteit.services import add_instance_idp
 from rollen.models import Bereik, Rol, Rolpermissie
 from tests.auth_helpers import login
 from tests.factories import (
     ApplicatieFactory,
     DomeinFactory,
     UserFactory,
+    make_idp,
     make_instance,
     make_request,
 )
@@ -80,7 +83,36 @@ URLS = [
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/?q=domein&sort=domein",
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/?aanvraag={w['aanvraag'].pk}",
     lambda w: f"/applicaties/{w['applicatie'].pk}/applicatieinstanties/?status=actief&q=d",
+    lambda w: f"/domeinen/{w['domein'].naam}/identity-providers/",
+    lambda w: f"/domeinen/{w['domein'].naam}/identity-providers/nieuw/",
+    lambda w: f"/domeinen/{w['domein'].naam}/identity-providers/{w['idp'].logische_id}/",
+    lambda w: (
+        f"/domeinen/{w['domein'].naam}/identity-providers/{w['idp'].logische_id}/verwijderen/"
+    ),
+    lambda w: (
+        f"/domeinen/{w['domein'].naam}/applicatieinstanties/{w['instance'].client_id}"
+        "/identity-providers/"
+    ),
+    lambda w: (
+        f"/applicaties/{w['app_instance'].applicatie_id}/applicatieinstanties/"
+        f"{w['app_instance'].client_id}/identity-providers/"
+    ),
 ]
+
+
+def grow_idps(*, person, domein, instances, n):
+    """Add n IdPs to the domain, each in every instance's lists for every user type."""
+    for _ in range(n):
+        idp = make_idp(domein=domein, logische_id=f"idp-{IdentityProvider.objects.count()}")
+        for instance in instances:
+            for kind in Gebruikerstype.values:
+                add_instance_idp(
+                    instance_id=instance.pk,
+                    gebruikerstype=kind,
+                    idp_id=idp.pk,
+                    reason="r",
+                    by=person,
+                )
 
 
 def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicatie):
@@ -89,7 +121,17 @@ def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicat
         applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein
     )
     aanvraag = make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
-    world = {"domein": domein, "applicatie": applicatie, "instance": instance, "aanvraag": aanvraag}
+    app_instance = make_instance(applicatie=applicatie, domein=domein)
+    idp = make_idp(domein=domein, logische_id="eerste")
+    world = {
+        "domein": domein,
+        "applicatie": applicatie,
+        "instance": instance,
+        "aanvraag": aanvraag,
+        "idp": idp,
+        "app_instance": app_instance,
+    }
+    grow_idps(person=person, domein=domein, instances=[instance, app_instance], n=1)
     # Every role in play grants access to the resources of `applicatie` (GRANTED scopes resolve
     # to Devices of its instances), so scope rendering has real work on every page.
     for rol in Rol.objects.all():
@@ -97,7 +139,6 @@ def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicat
             rol=rol, resource_type="AuditEvent", operatie="read", bereik=Bereik.GRANTED
         )
         perm.toegestane_applicaties.add(applicatie)
-    make_instance(applicatie=applicatie, domein=domein)
     roles = list(Rol.objects.exclude(pk=instance.rol_id))
     grow(person=person, domein=domein, applicatie=applicatie, n=3)
     small = [count(client, url(world)) for url in URLS]
@@ -110,6 +151,7 @@ def test_query_counts_do_not_grow_with_the_data(client, person, domein, applicat
             instance_id=instance.pk, rol_id=roles[i % len(roles)].pk, reason="r", by=person
         )
     grow(person=person, domein=domein, applicatie=applicatie, n=30)
+    grow_idps(person=person, domein=domein, instances=[instance, app_instance], n=5)
     large = [count(client, url(world)) for url in URLS]
     assert large == small
     assert max(large) <= MAX_QUERIES, dict(zip(range(len(URLS)), large, strict=True))

@@ -400,3 +400,31 @@ def test_withdraw_and_change_actions_follow_the_object_permissions(client, chang
         assert _snapshot(world) == before  # a refusal changes nothing
     else:
         assert _snapshot(world) != before
+
+
+def _grant_idp_secret_scope(world):
+    from api.services import set_idp_secret_scope
+
+    for row in (world.key_a_row, world.key_b_row):
+        set_idp_secret_scope(key_id=row.pk, allowed=True, by=world.support)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_idp_secrets_of_domain_a_are_for_domain_a_key_with_the_scope_only(client, world, caller):
+    """Both keys have the separate scope here: still only A's own key reads A's IdPs."""
+    from api.models import IdpGeheimLezing
+
+    _grant_idp_secret_scope(world)
+    response = _get(client, world, caller, "/api/v1/domeinen/domein-a/identity-providers/")
+    assert response.status_code == CLIENTS.get(caller, 403), response.content
+    reads = list(IdpGeheimLezing.objects.values_list("sleutel_id", flat=True))
+    assert reads == ([world.key_a_row.pk] if caller == "key_a" else [])
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_idp_secrets_need_the_separate_scope(client, world, caller):
+    from api.models import IdpGeheimLezing
+
+    response = _get(client, world, caller, "/api/v1/domeinen/domein-a/identity-providers/")
+    assert response.status_code == (401 if caller == "anonymous" else 403), response.content
+    assert not IdpGeheimLezing.objects.exists()

@@ -50,6 +50,28 @@ def _generous_rate_limits(settings):
     settings.KT_API_RATE_DOMEINSLEUTEL = "100000/min"
 
 
+@pytest.fixture(autouse=True)
+def _identity_providers(request):
+    """Domain A has an IdP with a secret, in its client's Patient list, and key A may read the
+    secrets: the IdP parts of the client answers and the secrets endpoint do real work."""
+    if "world" not in request.fixturenames:
+        return
+    from api.services import set_idp_secret_scope
+    from identiteit.services import add_instance_idp
+    from tests.factories import make_idp
+
+    world = request.getfixturevalue("world")
+    idp = make_idp(domein=world.dom_a, client_secret="schema-geheim", by=world.support)
+    add_instance_idp(
+        instance_id=world.inst_xa.pk,
+        gebruikerstype="Patient",
+        idp_id=idp.pk,
+        reason="schema",
+        by=world.support,
+    )
+    set_idp_secret_scope(key_id=world.key_a_row.pk, allowed=True, by=world.support)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
@@ -71,7 +93,7 @@ def test_api_answers_within_its_schema_and_never_with_a_server_error(case, world
     for name in params:
         if real.get(name) is not None:
             params[name] = real[name]
-    caller = "key_a" if "/clients" in case.path else "support"
+    caller = "key_a" if "/clients" in case.path or "/identity-providers" in case.path else "support"
     headers = {"Authorization": f"Bearer {world.secrets[caller]}"}
     case.call_and_validate(headers=headers, checks=CHECKS)
 

@@ -224,6 +224,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Applicatieinstanties",
         "Connectieaanvragen",
         "Wijzigingsverzoeken",
+        "Identity providers",
         "omschrijving",
     ]
     page.keyboard.press("Shift+Tab")

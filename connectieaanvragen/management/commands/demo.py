@@ -326,8 +326,9 @@ class Command(BaseCommand):
             elif kind == "change":
                 # The demo's URIs do not resolve: the key set it holds is checked instead.
                 slug = _slug(applicatie.naam)
+                key_set = self._key_set(applicatie)
                 verzoek = file_change(
-                    check_keys=lambda uri: check_document_at(uri, self._key_set),
+                    check_keys=lambda uri, key_set=key_set: check_document_at(uri, key_set),
                     instance_id=instance.pk,
                     by=users[step[1]],
                     jwks_uri=f"https://keys.{slug}.demo.koppeltaal.invalid/jwks.json",
