@@ -191,11 +191,13 @@ class RefuseChangeForm(PortalFormMixin, forms.Form):
 
 
 class AcceptChangeForm(AcceptForm):
-    """Accepteren of a change: no role; the key-check confirmation as for a request."""
+    """Accepteren of a change: no role, and no final-decision box (a later change can undo
+    it; the instance keeps its client_id); the key-check confirmation as for a request."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["rol"]
+        del self.fields["bevestigd"]
 
 
 class RequestFilterForm(PortalFormMixin, forms.Form):

@@ -49,6 +49,7 @@ def test_withdraw_refile_accept_and_change_the_jwks_uri(
     open_row = rows.filter(has=dora.locator(".status-aangevraagd"))
     expect(open_row).to_have_count(1)
     open_row.get_by_role("link", name="Zorgportaal").click()
+    dora.get_by_label("Ik accepteer deze aanvraag", exact=False).check()
     dora.get_by_role("button", name="Accepteren").click()
     expect(dora.get_by_role("status")).to_contain_text("is geaccepteerd; client-Id:")
     instance = Connectieaanvraag.objects.get(status="geaccepteerd").instantie

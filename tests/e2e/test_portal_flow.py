@@ -206,12 +206,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
     page = new_page()
     login(page, "dora")
     page.goto("/domeinen/ggz-noord/")
-    order = []
-    for _ in range(13):
-        page.keyboard.press("Tab")
-        focused = page.locator(":focus")
-        order.append(focused.inner_text().strip() or focused.get_attribute("name"))
-    assert order == [
+    expected = [
         "Naar de inhoud",
         "KT Beheer",
         "Mijn domeinen",
@@ -227,6 +222,12 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Identity providers",
         "omschrijving",
     ]
+    order = []
+    for _ in expected:
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        order.append(focused.inner_text().strip() or focused.get_attribute("name"))
+    assert order == expected
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")  # back on a tab: it has a visible focus outline
     outline = page.locator(":focus").evaluate("e => getComputedStyle(e).outlineStyle")
