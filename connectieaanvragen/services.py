@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from connectieaanvragen.mails import (
@@ -126,6 +128,19 @@ def file_request(
         naar_status=AanvraagStatus.AANGEVRAAGD,
         reden=toelichting,
     )
+    record(
+        event=AuditEvent.AANVRAAG_INGEDIEND,
+        obj=aanvraag,
+        by=by,
+        domein=domein,
+        applicatie=applicatie,
+        changes={
+            "status": [None, aanvraag.status],
+            "jwks_uri": [None, jwks_uri],
+            "redirect_uris": [None, redirect_uris],
+            "toelichting": [None, toelichting],
+        },
+    )
     queue_request_filed_mails(aanvraag)
     return aanvraag
 
@@ -158,6 +173,21 @@ def _decide(
         van_status=AanvraagStatus.AANGEVRAAGD,
         naar_status=to,
         reden=reason,
+    )
+    changes = {"status": [AanvraagStatus.AANGEVRAAGD, to], "reden": [None, reason]}
+    if aanvraag.instantie_id:
+        changes["instantie"] = [None, str(aanvraag.instantie.client_id)]
+    record(
+        event=(
+            AuditEvent.AANVRAAG_GEACCEPTEERD
+            if to == AanvraagStatus.GEACCEPTEERD
+            else AuditEvent.AANVRAAG_GEWEIGERD
+        ),
+        obj=aanvraag,
+        by=by,
+        domein=aanvraag.domein_id,
+        applicatie=aanvraag.applicatie_id,
+        changes=changes,
     )
     return aanvraag
 
@@ -216,7 +246,16 @@ def record_jwks_check(*, request_id: int, by, result) -> Connectieaanvraag:
             "De controle hoort bij een andere JWKS URI dan die van de aanvraag.",
             code="jwks_uri_mismatch",
         )
+    before = aanvraag.jwks_resultaat
     aanvraag.jwks_gecontroleerd_op = result.checked_at or timezone.now()
     aanvraag.jwks_resultaat = result.as_json()
     aanvraag.save(update_fields=["jwks_gecontroleerd_op", "jwks_resultaat"])
+    record(
+        event=AuditEvent.AANVRAAG_SLEUTELS,
+        obj=aanvraag,
+        by=by,
+        domein=aanvraag.domein_id,
+        applicatie=aanvraag.applicatie_id,
+        changes={"jwks_resultaat": [before, aanvraag.jwks_resultaat]},
+    )
     return aanvraag

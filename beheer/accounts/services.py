@@ -8,6 +8,7 @@ import logging
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import transaction
@@ -23,6 +24,8 @@ from beheer.accounts import mails
 from beheer.accounts.backends import normalize_username
 from beheer.accounts.models import User
 from beheer.accounts.selectors import is_locked
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,7 @@ def unlock_account(*, user_id: int, by: User) -> User:
                 code="not_locked",
             )
         _lift_lock(user)
+        record(event=AuditEvent.ACCOUNT_ONTGRENDELD, obj=user, by=by)
         mails.queue_unlock_mail(user=user)
     log.info("account %s unlocked by %s", user.pk, by.pk)
     return user
@@ -94,6 +98,12 @@ def reset_password(*, user_id: int, by: User) -> User:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         _lift_lock(user)
+        record(
+            event=AuditEvent.ACCOUNT_WACHTWOORD_GERESET,
+            obj=user,
+            by=by,
+            changes={"must_change_password": [False, True]},
+        )
         mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=False)
     log.info("password of account %s reset by %s", user.pk, by.pk)
     return user
@@ -108,18 +118,28 @@ def create_account(*, user: User, by: User) -> User:
         user.set_unusable_password()
         user.must_change_password = True
         user.save()
+        record(
+            event=AuditEvent.ACCOUNT_AANGEMAAKT,
+            obj=user,
+            by=by,
+            changes={
+                name: [None, getattr(user, name)]
+                for name in ("username", "full_name", "email", "phone", "is_staff")
+            },
+        )
         mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=True)
     log.info("account %s created by %s", user.pk, by.pk)
     return user
 
 
-def set_password_by_other(*, user_id: int, password: str) -> User:
+def set_password_by_other(*, user_id: int, password: str, by: User | None = None) -> User:
     """A password typed by someone else (support, a script): the user must change it."""
     with transaction.atomic():
         user = _lock_user(user_id)
         user.set_password(password)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
+        record(event=AuditEvent.ACCOUNT_WACHTWOORD_INGESTELD, obj=user, by=by)
     return user
 
 
@@ -129,6 +149,7 @@ def reset_two_factor(*, user_id: int, by: User) -> User:
         user = _lock_user(user_id)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        record(event=AuditEvent.ACCOUNT_2FA_GERESET, obj=user, by=by)
     log.info("two-factor devices of account %s removed by %s", user.pk, by.pk)
     return user
 
@@ -147,6 +168,7 @@ def set_own_password(*, user_id: int, password: str) -> User:
         user.set_password(password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
+        record(event=AuditEvent.ACCOUNT_WACHTWOORD_GEWIJZIGD, obj=user, by=user)
     return user
 
 
@@ -181,6 +203,8 @@ def request_password_link(*, identifier: str, client_ip: str | None) -> None:
             mails.queue_password_link_mail(
                 user=user, link=password_link(user=user), invitation=False
             )
+            # Nobody is logged in: the actor is "anoniem", the address is the requester's.
+            record(event=AuditEvent.ACCOUNT_WACHTWOORD_LINK, obj=user, by=AnonymousUser())
 
 
 # --- two-factor -----------------------------------------------------------------------------
@@ -226,13 +250,16 @@ def confirm_totp(*, user: User, device_id: int, token: str) -> tuple[TOTPDevice,
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_backup_codes(user)
+        record(event=AuditEvent.ACCOUNT_2FA_INGESTELD, obj=user, by=user)
     log.info("account %s enrolled an authenticator", user.pk)
     return device, codes
 
 
 def regenerate_backup_codes(*, user: User) -> list[str]:
     with transaction.atomic():
-        return _new_backup_codes(user)
+        codes = _new_backup_codes(user)
+        record(event=AuditEvent.ACCOUNT_BACKUPCODES, obj=user, by=user)
+        return codes
 
 
 def _new_backup_codes(user: User) -> list[str]:
