@@ -15,6 +15,7 @@ from api.models import PersoonlijkToken
 from api.permissions import IsDomainKey
 from api.services import create_personal_token, revoke_personal_token
 from applicaties.selectors import applications_for_user
+from beheer.audit.selectors import RecordFilter, filter_records, records_in_scope
 from beheer.errors import ServiceError
 from connectieaanvragen.models import AanvraagStatus
 from connectieaanvragen.selectors import requests_visible_to_user
@@ -375,6 +376,56 @@ class TokenViewSet(
         row = self.get_object()
         revoke_personal_token(token_id=row.pk, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Logboek",
+        description=(
+            "Logboekregels van mijn domeinen en applicaties (support: alle), nieuwste eerst. "
+            "Alleen lezen: regels worden nooit gewijzigd of verwijderd."
+        ),
+        parameters=[s.LogboekFilterSerializer],
+        tags=["logboek"],
+    ),
+)
+class LogboekViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.LogboekSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
+            return records_in_scope(all_records=False, domein_ids=[], applicatie_ids=[])
+        return records_in_scope(
+            all_records=user.is_support,
+            domein_ids=domains_for_user(user=user).values("pk"),
+            applicatie_ids=applications_for_user(user=user).values("pk"),
+        )
+
+    def filter_queryset(self, queryset):
+        data = _valid_query(s.LogboekFilterSerializer, self.request)
+        queryset = filter_records(
+            queryset,
+            RecordFilter(
+                van=data.get("van"),
+                tot=data.get("tot"),
+                gebeurtenis=data.get("gebeurtenis") or "",
+                persoon=data.get("persoon") or "",
+            ),
+        )
+        if data.get("domein"):
+            queryset = queryset.filter(
+                domein_id__in=Domein.objects.filter(naam=data["domein"]).values("pk")
+            )
+        if data.get("applicatie"):
+            queryset = queryset.filter(applicatie_id=data["applicatie"])
+        return queryset
+
+
+def _valid_query(serializer_class, request):
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class NotFoundView(APIView):
