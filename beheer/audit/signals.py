@@ -4,6 +4,7 @@ The username is normalised as the lockout counts it; the password is never looke
 """
 
 from axes.signals import user_locked_out
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -35,6 +36,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = _username(credentials=credentials)
     record(
         event=AuditEvent.LOGIN_MISLUKT,
+        by=AnonymousUser(),
         object_type="user",
         object_label=username,
     )
@@ -44,6 +46,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     record(
         event=AuditEvent.LOGIN_GEBLOKKEERD,
+        by=AnonymousUser(),
         object_type="user",
         object_label=_username(username=username),
     )
