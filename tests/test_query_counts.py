@@ -71,6 +71,10 @@ URLS = [
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/applicatieinstanties/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/nieuw/",
+    lambda w: f"/domeinen/{w['domein'].naam}/logboek/",
+    lambda w: f"/domeinen/{w['domein'].naam}/logboek/?gebeurtenis=instantie&persoon=beide&page=2",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/?van=2020-01-01&tot=2099-12-31",
 ]
 
 
