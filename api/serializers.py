@@ -196,9 +196,14 @@ class AanvraagInSerializer(serializers.Serializer):
     domein = serializers.CharField(max_length=63, help_text="Naam van het domein.")
     jwks_uri = serializers.CharField(max_length=500, allow_blank=True)
     redirect_uris = serializers.ListField(
-        child=serializers.CharField(max_length=500, allow_blank=True), required=False, default=list
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=100,
     )
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+    toelichting = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
 
 
 class AccepterenInSerializer(serializers.Serializer):
@@ -207,6 +212,16 @@ class AccepterenInSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Id van de rol; leeg: de standaardrol voor de soort applicatie.",
+    )
+    sleutelcontrole_reden = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=(
+            "Alleen nodig als de laatste controle van de sleutels niet in orde is: de reden om "
+            "toch te accepteren (komt in de historie). Zonder reden volgt dan 409."
+        ),
     )
 
 

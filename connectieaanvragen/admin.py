@@ -28,6 +28,16 @@ class AcceptForm(forms.Form):
         empty_label=_("Standaardrol voor de soort applicatie"),
         help_text=_("Wat de applicatieinstantie in het domein mag; later te wijzigen."),
     )
+    sleutelcontrole_reden = forms.CharField(
+        label=_("Reden om toch te accepteren"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Alleen nodig als de laatste controle van de sleutels niet in orde is; "
+            "komt in de historie."
+        ),
+    )
 
 
 class AanvraagHistorieInline(admin.TabularInline):
@@ -56,11 +66,15 @@ class AanvraagAddForm(forms.Form):
     redirect_uris = forms.CharField(
         label=_("Redirect URI's"),
         required=False,
+        max_length=20 * 501,  # at most 20 URIs of 500 characters (beheer.uris)
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Eén URI per regel."),
     )
     toelichting = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Toelichting"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, admin_site, **kwargs):
@@ -215,6 +229,7 @@ class ConnectieaanvraagAdmin(TransitionAdminMixin, admin.ModelAdmin):
                 request_id=aanvraag.pk,
                 by=request.user,
                 rol_id=data["rol"].pk if data.get("rol") else None,
+                key_check_reason=data.get("sleutelcontrole_reden", ""),
             ),
         ),
         Transition(

@@ -1,7 +1,9 @@
 """Reads about connection requests, always scoped to what a user may see."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from applicaties.models import Applicatie
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag, open_first
 from domeinen.selectors import of_users_domains_or_applications
 
@@ -62,3 +64,34 @@ def open_request_exists(*, applicatie_id: int, domein_id: int) -> bool:
     return Connectieaanvraag.objects.filter(
         applicatie_id=applicatie_id, domein_id=domein_id, status=AanvraagStatus.AANGEVRAAGD
     ).exists()
+
+
+def decision_conflict(*, user, aanvraag: Connectieaanvraag) -> str:
+    """Why `user` may not decide `aanvraag` (separation of duties), or "" when they may.
+
+    Nobody decides a request they filed, nor one for an application they administer: a fellow
+    domeinbeheerder of the domain, or support, decides instead. Membership is read from the
+    application's beheerders (support's reach over every application does not count here).
+    """
+    if aanvraag.aangevraagd_door_id is not None and aanvraag.aangevraagd_door_id == user.pk:
+        return _(
+            "U hebt deze connectieaanvraag zelf ingediend, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    if Applicatie.beheerders.through.objects.filter(
+        applicatie_id=aanvraag.applicatie_id, user_id=user.pk
+    ).exists():
+        return _(
+            "U beheert de applicatie van deze connectieaanvraag, dus beslist een ander erover: "
+            "vraag een andere domeinbeheerder van dit domein of support."
+        )
+    return ""
+
+
+def last_key_check_ok(aanvraag: Connectieaanvraag) -> bool:
+    """True when the last JWKS check of this request found its keys in orde, for its URI."""
+    result = aanvraag.jwks_resultaat or {}
+    return (
+        bool(aanvraag.jwks_gecontroleerd_op and result.get("ok") is True)
+        and result.get("uri") == aanvraag.jwks_uri
+    )

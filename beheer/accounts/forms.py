@@ -24,6 +24,15 @@ class LoginForm(auth_forms.AuthenticationForm):
     def clean_username(self):
         return self.cleaned_data["username"].strip()
 
+    def clean(self):
+        # AuthenticationForm sets the username field's max_length for the widget only, without
+        # its validator: a name longer than any username gets the one failure message here and
+        # never reaches authenticate() (whose failure record, axes', holds 255 characters).
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return super().clean()
+
 
 class OwnPasswordMixin:
     """Saving goes through the service, which also clears the forced-change flag."""

@@ -24,9 +24,11 @@ from beheer.accounts import mails
 from beheer.accounts.backends import normalize_username
 from beheer.accounts.models import User
 from beheer.accounts.selectors import is_locked
+from beheer.audit import context as audit_context
 from beheer.audit.models import AuditEvent
 from beheer.audit.services import record
 from beheer.errors import ServiceError
+from beheer.outbox.services import queue_delivery
 
 log = logging.getLogger(__name__)
 
@@ -172,12 +174,17 @@ def set_own_password(*, user_id: int, password: str) -> User:
     return user
 
 
+PASSWORD_LINK_REQUEST_KIND = "password_link_request"
+
+
 def request_password_link(*, identifier: str, client_ip: str | None) -> None:
     """ "Wachtwoord vergeten": mail a one-time link to the KNOWN address of the account(s)
     named by username or e-mail address.
 
-    Answers the same (nothing) whether or not an account matched, and does the same work
-    either way: the lookup and a token are always made. Throttled per client address.
+    The request does the same small work whoever asks: it counts the client address (the
+    throttle, in the shared cache) and inserts one outbox row with what was typed. It looks up
+    no account and renders or sends no mail, so neither its answer nor its timing tells
+    whether an account exists. The outbox worker (`send_password_links`) does the rest.
     """
     key = f"kt-password-forgotten:{client_ip or 'unknown'}"
     cache.add(key, 0, timeout=3600)
@@ -190,20 +197,44 @@ def request_password_link(*, identifier: str, client_ip: str | None) -> None:
         raise ServiceError(
             _("Te veel aanvragen. Probeer het over een uur opnieuw."), code="throttled"
         )
-    value = identifier.strip()
+    with transaction.atomic():
+        # try_now=False: not after commit in this request, but by the worker.
+        queue_delivery(
+            kind=PASSWORD_LINK_REQUEST_KIND,
+            # The address only names the requester in the audit record the worker writes.
+            payload={"identifier": identifier.strip()[:254], "client_ip": client_ip},
+            try_now=False,
+        )
+
+
+def send_password_links(delivery) -> None:
+    """The outbox handler for "wachtwoord vergeten": queue a link mail to every active account
+    whose username or e-mail address matches what was typed (none: nothing happens).
+
+    The audit record is written here, where the account is known, in the same transaction as
+    its mail: the request itself writes none, so it cannot tell whether an account exists.
+    Its actor is "anoniem" (nobody was logged in) and its address the requester's."""
+    value = (delivery.payload.get("identifier") or "").strip()
+    if not value:
+        return
+    address = audit_context.client_ip.set(delivery.payload.get("client_ip"))
+    try:
+        _send_password_links(value)
+    finally:
+        audit_context.client_ip.reset(address)
+
+
+def _send_password_links(value: str) -> None:
     with transaction.atomic():
         users = list(
             User.objects.filter(is_active=True)
             .filter(Q(username__iexact=value) | Q(email__iexact=value))
             .exclude(email="")
         )
-        if not users:
-            default_token_generator.make_token(User(pk=0, password="!"))
         for user in users:
             mails.queue_password_link_mail(
                 user=user, link=password_link(user=user), invitation=False
             )
-            # Nobody is logged in: the actor is "anoniem", the address is the requester's.
             record(event=AuditEvent.ACCOUNT_WACHTWOORD_LINK, obj=user, by=AnonymousUser())
 
 

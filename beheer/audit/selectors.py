@@ -50,7 +50,8 @@ def records_for_application(*, applicatie_id: int) -> QuerySet[AuditRecord]:
 
 def records_in_scope(*, all_records: bool, domein_ids, applicatie_ids) -> QuerySet[AuditRecord]:
     """Support (`all_records`) reads everything; anyone else the records of the domains and
-    applications given (querysets of ids, from the domain apps' selectors)."""
+    applications given (lists of ids, read first by the caller: an OR of two IN-lists is
+    answered from the two indexes, an OR of two subqueries scans the table)."""
     queryset = AuditRecord.objects.all()
     if not all_records:
         queryset = queryset.filter(

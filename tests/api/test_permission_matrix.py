@@ -185,7 +185,7 @@ ACTIONS = {
         "daan": 404,
         "anna": 404,
         "bram": 403,
-        "sam": 200,
+        "sam": 403,  # separation of duties: Y is his own application
         "support": 200,
     },
     "aanvraag weigeren": {
@@ -193,7 +193,7 @@ ACTIONS = {
         "daan": 404,
         "anna": 404,
         "bram": 403,
-        "sam": 200,
+        "sam": 403,  # separation of duties: Y is his own application
         "support": 200,
     },
     # filing X -> domein-b: only X's beheerder (and support) may
@@ -208,7 +208,7 @@ ACTIONS = {
 }
 
 
-def _action(world, what):
+def _action(world, what, jwks_uri):
     if what == "instantie status":
         url = f"/api/v1/instanties/{world.inst_xa.client_id}/status/"
         return url, {"status": "in_onderhoud", "reden": "Onderhoud"}
@@ -225,14 +225,16 @@ def _action(world, what):
     return "/api/v1/aanvragen/", {
         "applicatie": world.app_x.pk,
         "domein": "domein-b",
-        "jwks_uri": "https://x.example.org/jwks.json",
+        "jwks_uri": jwks_uri,
     }
 
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("what", ACTIONS)
-def test_actions_follow_the_object_permissions_of_the_web_screens(client, world, what, caller):
-    url, data = _action(world, what)
+def test_actions_follow_the_object_permissions_of_the_web_screens(
+    client, world, what, caller, jwks_server
+):
+    url, data = _action(world, what, jwks_server.serve())
     response = _post(client, world, caller, url, data)
     expected = NOBODY.get(caller) or ACTIONS[what][caller]
     assert response.status_code == expected, response.content

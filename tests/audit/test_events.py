@@ -16,6 +16,7 @@ from beheer.audit import context
 from beheer.audit.models import AuditEvent, AuditRecord
 from beheer.audit.services import HIDDEN, record
 from beheer.errors import ServiceError
+from beheer.outbox.services import process_due
 from connectieaanvragen.services import accept_request, record_jwks_check, refuse_request
 from domeinen.devices import request_device_sync
 from domeinen.services import change_instance_role, change_instance_status, update_domain_details
@@ -89,6 +90,25 @@ def test_request_lifecycle_is_recorded_in_both_scopes(
     assert born.object_id == str(aanvraag.instantie_id)
     assert born.wijzigingen["client_id"] == [None, str(aanvraag.instantie.client_id)]
     assert (born.domein_id, born.applicatie_id) == (domein.pk, applicatie.pk)
+
+
+def test_filing_records_the_key_check_and_accepting_despite_it_records_the_reason(
+    domein, applicatie, domeinbeheerder
+):
+    from connectieaanvragen.jwks import JwksResult
+
+    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    filed = last(AuditEvent.AANVRAAG_INGEDIEND)
+    assert filed.wijzigingen["jwks_resultaat"][0] is None
+    assert filed.wijzigingen["jwks_resultaat"][1] == aanvraag.jwks_resultaat
+    failed = JwksResult(uri=aanvraag.jwks_uri, ok=False, error="niet bereikbaar")
+    record_jwks_check(request_id=aanvraag.pk, by=domeinbeheerder, result=failed)
+    accept_request(
+        request_id=aanvraag.pk, by=domeinbeheerder, key_check_reason="Telefonisch bevestigd"
+    )
+    rec = last(AuditEvent.AANVRAAG_GEACCEPTEERD)
+    assert rec.wijzigingen["status"] == ["aangevraagd", "geaccepteerd"]
+    assert "Telefonisch bevestigd" in rec.wijzigingen["sleutelcontrole_bevestiging"][1]
 
 
 def test_refusal_records_the_reason(domein, applicatie, domeinbeheerder):
@@ -193,9 +213,20 @@ def test_own_password_and_password_link_are_recorded(outsider):
     accounts.set_own_password(user_id=outsider.pk, password="Nog-een-lang-wachtwoord-2")
     assert last(AuditEvent.ACCOUNT_WACHTWOORD_GEWIJZIGD).door == outsider
     accounts.request_password_link(identifier=outsider.username, client_ip="192.0.2.7")
+    # The request only queues an outbox row (it must not tell whether the account exists);
+    # the worker, which looks the account up, records the link it sends.
+    assert not AuditRecord.objects.filter(gebeurtenis=AuditEvent.ACCOUNT_WACHTWOORD_LINK).exists()
+    process_due()
     rec = last(AuditEvent.ACCOUNT_WACHTWOORD_LINK)
     assert rec.door is None and rec.door_label == "anoniem"
     assert rec.object_id == str(outsider.pk)
+    assert rec.ip_adres == "192.0.2.7"
+
+
+def test_password_link_for_an_unknown_account_records_nothing(outsider):
+    accounts.request_password_link(identifier="niemand", client_ip="192.0.2.7")
+    process_due()
+    assert not AuditRecord.objects.filter(gebeurtenis=AuditEvent.ACCOUNT_WACHTWOORD_LINK).exists()
 
 
 def test_client_address_and_token_name_come_from_the_request_context(domein, domeinbeheerder):
