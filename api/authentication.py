@@ -15,6 +15,7 @@ from rest_framework.authentication import (
 from api import tokens
 from api.models import DomeinApiSleutel, PersoonlijkToken
 from beheer.accounts.selectors import is_locked
+from beheer.audit.context import set_credential
 
 # Writing last-used on every call would turn each read into a write; once a minute is enough.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -57,6 +58,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             if key is None or key.is_revoked or not tokens.matches(token, key.sleutel_hash):
                 raise exceptions.AuthenticationFailed(self.invalid)
             _touch(DomeinApiSleutel, key)
+            set_credential(f"API-sleutel {key.naam} ({key.prefix})")
             return AnonymousUser(), key
         row = PersoonlijkToken.objects.select_related("gebruiker").filter(prefix=prefix).first()
         if (
@@ -78,6 +80,7 @@ class BearerTokenAuthentication(BaseAuthentication):
                 _("Uw account is geblokkeerd. Neem contact op met support.")
             )
         _touch(PersoonlijkToken, row)
+        set_credential(f"token {row.naam} ({row.prefix})")
         return row.gebruiker, row
 
     def authenticate_header(self, request):

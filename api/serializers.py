@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from api.models import PersoonlijkToken
 from applicaties.models import Applicatie
+from beheer.audit.models import AuditEvent, AuditRecord
 from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import scopes_for_instance
@@ -397,3 +398,57 @@ class TokenCreatedSerializer(TokenSerializer):
 
     class Meta(TokenSerializer.Meta):
         fields = (*TokenSerializer.Meta.fields, "token")
+
+
+class LogboekSerializer(serializers.ModelSerializer):
+    """One audit record. `wijzigingen`: per field [before, after]; secrets are never stored."""
+
+    gebeurtenis_omschrijving = serializers.CharField(source="gebeurtenis_label", read_only=True)
+    wijzigingen = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField(), min_length=2, max_length=2),
+        read_only=True,
+    )
+
+    class Meta:
+        model = AuditRecord
+        fields = (
+            "id",
+            "op",
+            "gebeurtenis",
+            "gebeurtenis_omschrijving",
+            "door_label",
+            "ip_adres",
+            "object_type",
+            "object_id",
+            "object_label",
+            "domein_id",
+            "applicatie_id",
+            "wijzigingen",
+        )
+
+
+def _event_filter_choices() -> list[str]:
+    groups = sorted({code.split(".")[0] for code in AuditEvent.values if "." in code})
+    return [*AuditEvent.values, *groups]
+
+
+class LogboekFilterSerializer(serializers.Serializer):
+    """The filters of GET /logboek/ (the same as the tab "Logboek")."""
+
+    van = serializers.DateField(required=False, help_text="Vanaf deze dag (JJJJ-MM-DD).")
+    tot = serializers.DateField(required=False, help_text="Tot en met deze dag (JJJJ-MM-DD).")
+    gebeurtenis = serializers.ChoiceField(
+        choices=_event_filter_choices(),
+        required=False,
+        allow_blank=True,
+        help_text="Een code (instantie.status) of een groep (instantie).",
+    )
+    persoon = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Deel van de gebruikersnaam."
+    )
+    domein = serializers.CharField(
+        required=False, allow_blank=True, max_length=63, help_text="Alleen dit domein (naam)."
+    )
+    applicatie = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Alleen deze applicatie (id)."
+    )

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from api.models import DomeinApiSleutel, IdpGeheimLezing, PersoonlijkToken
 from api.tokens import DOMAIN_KEY_KIND, PERSONAL_TOKEN_KIND, new_secret
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from domeinen.models import Domein
 
@@ -34,6 +36,13 @@ def create_domain_key(*, domein_id: int, naam: str, by) -> tuple[DomeinApiSleute
     key = DomeinApiSleutel.objects.create(
         domein=domein, naam=naam, prefix=prefix, sleutel_hash=digest, aangemaakt_door=by
     )
+    record(
+        event=AuditEvent.SLEUTEL_AANGEMAAKT,
+        obj=key,
+        by=by,
+        domein=domein,
+        changes={"naam": [None, naam], "prefix": [None, prefix]},
+    )
     return key, token
 
 
@@ -48,6 +57,13 @@ def revoke_domain_key(*, key_id: int, by) -> DomeinApiSleutel:
     if key.ingetrokken_op is None:
         key.ingetrokken_op = timezone.now()
         key.save(update_fields=["ingetrokken_op"])
+        record(
+            event=AuditEvent.SLEUTEL_INGETROKKEN,
+            obj=key,
+            by=by,
+            domein=key.domein_id,
+            changes={"ingetrokken_op": [None, key.ingetrokken_op]},
+        )
     return key
 
 
@@ -74,6 +90,17 @@ def create_personal_token(
         verloopt_op=verloopt_op,
         aangemaakt_door=by,
     )
+    record(
+        event=AuditEvent.TOKEN_AANGEMAAKT,
+        obj=row,
+        by=by,
+        changes={
+            "gebruiker": [None, gebruiker.get_username()],
+            "naam": [None, naam],
+            "prefix": [None, prefix],
+            "verloopt_op": [None, verloopt_op],
+        },
+    )
     return row, token
 
 
@@ -88,6 +115,12 @@ def revoke_personal_token(*, token_id: int, by) -> PersoonlijkToken:
     if row.ingetrokken_op is None:
         row.ingetrokken_op = timezone.now()
         row.save(update_fields=["ingetrokken_op"])
+        record(
+            event=AuditEvent.TOKEN_INGETROKKEN,
+            obj=row,
+            by=by,
+            changes={"ingetrokken_op": [None, row.ingetrokken_op]},
+        )
     return row
 
 

@@ -22,6 +22,7 @@ router.register("aanvragen", views.AanvraagViewSet, basename="aanvraag")
 router.register("wijzigingsverzoeken", views.WijzigingViewSet, basename="wijzigingsverzoek")
 router.register("rollen", views.RolViewSet, basename="rol")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register("logboek", views.LogboekViewSet, basename="logboek")
 
 client_list = views.ClientViewSet.as_view({"get": "list"})
 client_detail = views.ClientViewSet.as_view({"get": "retrieve"})

@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 
 from applicaties.models import Applicatie
 from applicaties.services import SUPPORT_EDITABLE_FIELDS, update_application
+from beheer.audit.admin_mixin import AuditedAdminMixin
+from beheer.audit.models import AuditEvent
 from beheer.errors import ServiceError
 
 
 @admin.register(Applicatie)
-class ApplicatieAdmin(admin.ModelAdmin):
+class ApplicatieAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("naam", "leverancier", "soort", "contact_naam", "contact_email", "gewijzigd_op")
     list_filter = ("soort",)
     search_fields = ("naam", "leverancier", "contact_naam", "contact_email")
@@ -28,6 +30,18 @@ class ApplicatieAdmin(admin.ModelAdmin):
         ("Applicatiebeheerders", {"fields": ("beheerders",)}),
         ("Registratie", {"fields": ("aangemaakt_op", "gewijzigd_op")}),
     )
+
+    # Creating is recorded here; a change of the data by update_application (the service), of
+    # the beheerders here.
+    audit_fields = (*SUPPORT_EDITABLE_FIELDS, "beheerders")
+    audit_changed_fields = ("beheerders",)
+    audit_created_event = AuditEvent.APPLICATIE_AANGEMAAKT
+
+    def audit_event(self, *, created, before, after):
+        return AuditEvent.APPLICATIE_AANGEMAAKT if created else AuditEvent.APPLICATIE_BEHEERDERS
+
+    def audit_scope(self, obj):
+        return {"applicatie": obj}
 
     def has_delete_permission(self, request, obj=None):
         # An application with instances or requests is protected by the database anyway;

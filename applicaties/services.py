@@ -5,6 +5,8 @@ from django.db import transaction
 
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from beheer.fhir import APPLICATION_DEVICES_PUSH
 from beheer.fhir.deliveries import queue_delivery
@@ -38,6 +40,7 @@ def update_application_contact(
             "U bent geen beheerder van deze applicatie.", code="not_application_admin"
         )
     applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
+    before = {name: getattr(applicatie, name) for name in CONTACT_FIELDS}
     applicatie.contact_naam, applicatie.contact_email, applicatie.contact_telefoon = clean_contact(
         naam=contact_naam, email=contact_email, telefoon=contact_telefoon
     )
@@ -52,6 +55,13 @@ def update_application_contact(
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
     applicatie.save(update_fields=[*fields, "gewijzigd_op"])
+    record(
+        event=AuditEvent.APPLICATIE_GEWIJZIGD,
+        obj=applicatie,
+        by=by,
+        applicatie=applicatie,
+        changes={name: [before[name], getattr(applicatie, name)] for name in CONTACT_FIELDS},
+    )
     return applicatie
 
 
@@ -81,6 +91,7 @@ def update_application(*, applicatie_id: int, by, **changes) -> Applicatie:
     except Applicatie.DoesNotExist as exc:
         raise ServiceError("Deze applicatie bestaat niet.", code="not_found") from exc
     old_name = applicatie.naam
+    before = {name: getattr(applicatie, name) for name in changes}
     for name, value in changes.items():
         setattr(applicatie, name, value.strip() if isinstance(value, str) else value)
     try:
@@ -88,6 +99,13 @@ def update_application(*, applicatie_id: int, by, **changes) -> Applicatie:
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
     applicatie.save(update_fields=[*changes, "gewijzigd_op"])
+    record(
+        event=AuditEvent.APPLICATIE_GEWIJZIGD,
+        obj=applicatie,
+        by=by,
+        applicatie=applicatie,
+        changes={name: [before[name], getattr(applicatie, name)] for name in changes},
+    )
     if applicatie.naam != old_name:
         queue_delivery(
             kind=APPLICATION_DEVICES_PUSH,

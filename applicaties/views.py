@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from applicaties.forms import ApplicationContactForm
 from applicaties.selectors import applications_for_user
 from applicaties.services import update_application_contact
+from beheer.audit.selectors import records_for_application
+from beheer.audit.views import log_page
 from beheer.errors import ServiceError
 from beheer.paging import paginate
 
@@ -44,4 +46,17 @@ def application_details(request, pk):
         request,
         "applicaties/details.html",
         {"applicatie": applicatie, "form": form, "tab": "details"},
+    )
+
+
+@login_required
+def application_log(request, pk):
+    """The tab "Logboek": what happened to this application, its requests and instances."""
+    applicatie = get_application_for_user(request, pk)
+    return log_page(
+        request,
+        records=records_for_application(applicatie_id=applicatie.pk),
+        template="applicaties/logboek.html",
+        context={"applicatie": applicatie, "tab": "logboek"},
+        filename_prefix=f"applicatie-{applicatie.pk}",
     )

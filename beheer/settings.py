@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "beheer",
     "beheer.accounts",
+    "beheer.audit",
     "beheer.outbox",
     "applicaties",
     "domeinen",
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beheer.audit.middleware.AuditContextMiddleware",  # who and from where, for the audit trail
     "django_otp.middleware.OTPMiddleware",
     "beheer.accounts.middleware.IdleTimeoutMiddleware",
     "beheer.accounts.middleware.AccountGateMiddleware",
@@ -378,6 +380,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Audit trail (beheer/audit) ------------------------------------------------------------
+# `manage.py purge_audit` (daily) removes audit records older than this many days.
+KT_AUDIT_RETENTION_DAYS = env_int("KT_AUDIT_RETENTION_DAYS", 730)
 
 # --- REST API (/api/v1/) --------------------------------------------------------------------
 # Rate limits per credential, e.g. "1200/min": an authorization server asks per token request.

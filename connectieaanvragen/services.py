@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from connectieaanvragen.jwks import fetch_and_check
@@ -126,6 +128,20 @@ def file_request(
             by=by,
         )
         _store_check(aanvraag, result)
+        record(
+            event=AuditEvent.AANVRAAG_INGEDIEND,
+            obj=aanvraag,
+            by=by,
+            domein=aanvraag.domein_id,
+            applicatie=aanvraag.applicatie_id,
+            changes={
+                "status": [None, aanvraag.status],
+                "jwks_uri": [None, jwks_uri],
+                "redirect_uris": [None, redirect_uris],
+                "toelichting": [None, toelichting],
+                "jwks_resultaat": [None, aanvraag.jwks_resultaat],
+            },
+        )
         queue_request_filed_mails(aanvraag)
     return aanvraag
 
@@ -232,6 +248,24 @@ def _decide(
         van_status=AanvraagStatus.AANGEVRAAGD,
         naar_status=to,
         reden=recorded_reason,
+    )
+    changes = {"status": [AanvraagStatus.AANGEVRAAGD, to], "reden": [None, reason]}
+    if recorded_reason != reason:
+        # Accepted although the last key check was not "in orde": the confirmed reason.
+        changes["sleutelcontrole_bevestiging"] = [None, recorded_reason]
+    if aanvraag.instantie_id:
+        changes["instantie"] = [None, str(aanvraag.instantie.client_id)]
+    record(
+        event=(
+            AuditEvent.AANVRAAG_GEACCEPTEERD
+            if to == AanvraagStatus.GEACCEPTEERD
+            else AuditEvent.AANVRAAG_GEWEIGERD
+        ),
+        obj=aanvraag,
+        by=by,
+        domein=aanvraag.domein_id,
+        applicatie=aanvraag.applicatie_id,
+        changes=changes,
     )
     return aanvraag
 
@@ -348,5 +382,14 @@ def record_jwks_check(*, request_id: int, by, result) -> Connectieaanvraag:
             "De controle hoort bij een andere JWKS URI dan die van de aanvraag.",
             code="jwks_uri_mismatch",
         )
+    before = aanvraag.jwks_resultaat
     _store_check(aanvraag, result)
+    record(
+        event=AuditEvent.AANVRAAG_SLEUTELS,
+        obj=aanvraag,
+        by=by,
+        domein=aanvraag.domein_id,
+        applicatie=aanvraag.applicatie_id,
+        changes={"jwks_resultaat": [before, aanvraag.jwks_resultaat]},
+    )
     return aanvraag

@@ -12,6 +12,8 @@ from beheer.admin_util import (
     TransitionAdminMixin,
     indexed_search,
 )
+from beheer.audit.admin_mixin import AuditedAdminMixin
+from beheer.audit.models import AuditEvent
 from beheer.errors import ServiceError
 from domeinen.devices import request_device_sync
 from domeinen.models import (
@@ -92,8 +94,11 @@ class DomeinAdminForm(forms.ModelForm):
 
 
 @admin.register(Domein)
-class DomeinAdmin(admin.ModelAdmin):
+class DomeinAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = DomeinAdminForm
+    audit_fields = DomeinAdminForm.Meta.fields
+    audit_created_event = AuditEvent.DOMEIN_AANGEMAAKT
+    audit_changed_event = AuditEvent.DOMEIN_GEWIJZIGD
     list_display = ("naam", "zorgaanbieder", "fhir_base_url", "contact_naam", "contact_email")
     search_fields = ("naam", "zorgaanbieder", "contact_naam", "contact_email")
     autocomplete_fields = ("beheerders",)
@@ -120,6 +125,9 @@ class DomeinAdmin(admin.ModelAdmin):
         (_("Domeinbeheerders"), {"fields": ("beheerders",)}),
         (_("Registratie"), {"fields": ("aangemaakt_op", "gewijzigd_op")}),
     )
+
+    def audit_scope(self, obj):
+        return {"domein": obj}
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from beheer.fhir import DEVICE_PUSH
 from beheer.fhir.auth import client_for_domain
@@ -282,6 +284,13 @@ def request_device_sync(*, instance_ids, by) -> int:
     count = 0
     for instance in Applicatieinstantie.objects.select_for_update().filter(pk__in=instance_ids):
         queue_device_push(instance)
+        record(
+            event=AuditEvent.INSTANTIE_SYNC,
+            obj=instance,
+            by=by,
+            domein=instance.domein_id,
+            applicatie=instance.applicatie_id,
+        )
         count += 1
     return count
 

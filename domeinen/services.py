@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicaties.models import Applicatie
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.forms_util import clean_contact, validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
@@ -55,6 +57,7 @@ def update_domain_details(
     """A domeinbeheerder edits the description and contact data; endpoints stay support's."""
     _require_domain_admin(user=by, domein_id=domein_id)
     domein = Domein.objects.select_for_update().get(pk=domein_id)
+    before = {name: getattr(domein, name) for name in EDITABLE_DOMAIN_FIELDS}
     domein.omschrijving = (omschrijving or "").strip()
     domein.contact_naam, domein.contact_email, domein.contact_telefoon = clean_contact(
         naam=contact_naam, email=contact_email, telefoon=contact_telefoon
@@ -64,6 +67,13 @@ def update_domain_details(
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
     domein.save(update_fields=[*EDITABLE_DOMAIN_FIELDS, "gewijzigd_op"])
+    record(
+        event=AuditEvent.DOMEIN_GEWIJZIGD,
+        obj=domein,
+        by=by,
+        domein=domein,
+        changes={name: [before[name], getattr(domein, name)] for name in EDITABLE_DOMAIN_FIELDS},
+    )
     return domein
 
 
@@ -128,6 +138,20 @@ def create_instance(
         reden=reason,
         naar_rol=rol,
     )
+    record(
+        event=AuditEvent.INSTANTIE_AANGEMAAKT,
+        obj=instance,
+        by=by,
+        domein=domein,
+        applicatie=applicatie,
+        changes={
+            "client_id": [None, instance.client_id],
+            "status": [None, instance.status],
+            "rol": [None, rol.naam],
+            "jwks_uri": [None, instance.jwks_uri],
+            "redirect_uris": [None, instance.redirect_uris],
+        },
+    )
     return instance
 
 
@@ -170,6 +194,14 @@ def change_instance_status(
         naar_status=new_status,
         reden=reason,
     )
+    record(
+        event=AuditEvent.INSTANTIE_STATUS,
+        obj=instance,
+        by=by,
+        domein=instance.domein_id,
+        applicatie=instance.applicatie_id,
+        changes={"status": [old_status, new_status], "reden": [None, reason]},
+    )
     if new_status == InstantieStatus.AFGESLOTEN:
         run_on_close(instance=instance, by=by, reason=reason)  # e.g. end an open change
     queue_instance_status_mails(
@@ -205,6 +237,7 @@ def change_instance_role(*, instance_id: int, rol_id: int, reason: str, by) -> A
             f"Deze applicatieinstantie heeft de rol '{rol}' al.", code="role_unchanged"
         )
     old_rol_id = instance.rol_id
+    old_rol_name = str(instance.rol) if instance.rol_id else None
     instance.rol = rol
     instance.save(update_fields=["rol"])
     InstantieStatuswijziging.objects.create(
@@ -217,6 +250,14 @@ def change_instance_role(*, instance_id: int, rol_id: int, reason: str, by) -> A
         van_rol_id=old_rol_id,
         naar_rol=rol,
         reden=reason,
+    )
+    record(
+        event=AuditEvent.INSTANTIE_ROL,
+        obj=instance,
+        by=by,
+        domein=instance.domein_id,
+        applicatie=instance.applicatie_id,
+        changes={"rol": [old_rol_name, rol.naam], "reden": [None, reason]},
     )
     return instance
 

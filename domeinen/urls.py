@@ -7,6 +7,7 @@ app_name = "domeinen"
 urlpatterns = [
     path("domeinen/", views.domain_list, name="lijst"),
     path("domeinen/<slug:naam>/", views.domain_details, name="details"),
+    path("domeinen/<slug:naam>/logboek/", views.domain_log, name="logboek"),
     path(
         "domeinen/<slug:naam>/applicatieinstanties/",
         views.domain_instances,

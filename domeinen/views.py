@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicaties.selectors import applications_for_user
+from beheer.audit.selectors import records_for_domain
+from beheer.audit.views import log_page
 from beheer.errors import ServiceError
 from beheer.paging import paginate
 from domeinen.forms import (
@@ -58,6 +60,19 @@ def domain_details(request, naam):
             return redirect("domeinen:details", naam=domein.naam)
     return render(
         request, "domeinen/details.html", {"domein": domein, "form": form, "tab": "details"}
+    )
+
+
+@login_required
+def domain_log(request, naam):
+    """The tab "Logboek": what happened to this domain, its requests, instances and keys."""
+    domein = get_domain_for_user(request, naam)
+    return log_page(
+        request,
+        records=records_for_domain(domein_id=domein.pk),
+        template="domeinen/logboek.html",
+        context={"domein": domein, "tab": "logboek"},
+        filename_prefix=domein.naam,
     )
 
 

@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from beheer.audit.admin_mixin import AuditedAdminMixin
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from rollen.models import Bereik, Rol, Rolpermissie, Standaardrol
 
 
@@ -58,7 +61,10 @@ class StandaardrolInline(_RoleRowsInline):
 
 
 @admin.register(Rol)
-class RolAdmin(admin.ModelAdmin):
+class RolAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_fields = ("naam", "omschrijving")
+    audit_created_event = AuditEvent.ROL_AANGEMAAKT
+    audit_changed_event = AuditEvent.ROL_GEWIJZIGD
     list_display = ("naam", "omschrijving", "aantal_instanties", "gewijzigd_op")
     search_fields = ("naam", "omschrijving")
     inlines = (RolpermissieInline, StandaardrolInline)
@@ -82,3 +88,25 @@ class RolAdmin(admin.ModelAdmin):
         if obj is not None and (obj.is_in_use or obj.standaard_voor.exists()):
             return False
         return super().has_delete_permission(request, obj)
+
+    def audit_snapshot(self, obj):
+        """The role with its permission rows and the kinds it is the default for."""
+        snapshot = super().audit_snapshot(obj)
+        snapshot["permissies"] = sorted(
+            " ".join(
+                [p.resource_type, p.operatie, p.bereik]
+                + [a.naam for a in p.toegestane_applicaties.all()]
+            )
+            for p in obj.permissies.prefetch_related("toegestane_applicaties")
+        )
+        snapshot["standaard_voor"] = sorted(s.soort for s in obj.standaard_voor.all())
+        return snapshot
+
+    def delete_model(self, request, obj):
+        record(event=AuditEvent.ROL_VERWIJDERD, obj=obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for rol in queryset:
+            record(event=AuditEvent.ROL_VERWIJDERD, obj=rol, by=request.user)
+        super().delete_queryset(request, queryset)

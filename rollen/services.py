@@ -4,6 +4,8 @@ refer to it, and a rename would silently change what every instance with that ro
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from beheer.forms_util import validation_error_message
 from rollen.models import ROLE_NAME_LOCKED_MESSAGE, Rol
@@ -22,6 +24,7 @@ def update_role(*, rol_id: int, by, naam: str, omschrijving: str) -> Rol:
         rol = Rol.objects.select_for_update().get(pk=rol_id)
     except Rol.DoesNotExist as exc:
         raise ServiceError("Deze rol bestaat niet.", code="not_found") from exc
+    before = {"naam": rol.naam, "omschrijving": rol.omschrijving}
     naam = (naam or "").strip()
     if naam != rol.naam and rol.is_in_use:
         raise ServiceError(str(ROLE_NAME_LOCKED_MESSAGE), code="role_name_locked")
@@ -32,4 +35,10 @@ def update_role(*, rol_id: int, by, naam: str, omschrijving: str) -> Rol:
     except ValidationError as exc:
         raise ServiceError(validation_error_message(exc), code="invalid") from exc
     rol.save(update_fields=["naam", "omschrijving", "gewijzigd_op"])
+    record(
+        event=AuditEvent.ROL_GEWIJZIGD,
+        obj=rol,
+        by=by,
+        changes={name: [before[name], getattr(rol, name)] for name in before},
+    )
     return rol

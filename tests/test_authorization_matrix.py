@@ -547,6 +547,22 @@ for a in ("X", "Y"):
         ),
     ]
 
+# The audit trail (tab "Logboek") and its CSV export: the domain's or application's own only.
+for d in ("A", "B"):
+    CASES += [
+        Case(f"logboek {d}", lambda w, d=d: f"/domeinen/domein-{d.lower()}/logboek/", d),
+        Case(
+            f"logboek csv {d}",
+            lambda w, d=d: f"/domeinen/domein-{d.lower()}/logboek/?formaat=csv",
+            d,
+        ),
+    ]
+for a in ("X", "Y"):
+    CASES += [
+        Case(f"logboek {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/logboek/", a),
+        Case(f"logboek csv {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/logboek/?formaat=csv", a),
+    ]
+
 
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -97,6 +97,10 @@ URLS = [
         f"/applicaties/{w['app_instance'].applicatie_id}/applicatieinstanties/"
         f"{w['app_instance'].client_id}/identity-providers/"
     ),
+    lambda w: f"/domeinen/{w['domein'].naam}/logboek/",
+    lambda w: f"/domeinen/{w['domein'].naam}/logboek/?gebeurtenis=instantie&persoon=beide&page=2",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/?van=2020-01-01&tot=2099-12-31",
 ]
 
 

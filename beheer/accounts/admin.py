@@ -15,6 +15,8 @@ from beheer.accounts.forms import AdminPasswordForm
 from beheer.accounts.models import User
 from beheer.accounts.selectors import lock_state, locked_usernames
 from beheer.admin_util import Transition, TransitionAdminMixin
+from beheer.audit.admin_mixin import AuditedAdminMixin
+from beheer.audit.models import AuditEvent
 from beheer.errors import ServiceError
 
 
@@ -47,8 +49,20 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
     form = UserEditForm
+    # A change (rights, groups, deactivation) is recorded here; creating by create_account.
+    audit_fields = (
+        "username",
+        "full_name",
+        "email",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
     add_form = UserCreationForm
     change_password_form = AdminPasswordForm
     change_form_template = "admin/accounts/user/change_form.html"
@@ -119,6 +133,13 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
         if obj.has_two_factor:
             return _("Ingesteld (authenticator-app bevestigd)")
         return _("Niet ingesteld: de gebruiker stelt haar in bij de volgende aanmelding")
+
+    def audit_event(self, *, created, before, after):
+        if created:
+            return None  # services.create_account records the invitation
+        if before.get("is_active") and not after.get("is_active"):
+            return AuditEvent.ACCOUNT_GEDEACTIVEERD
+        return AuditEvent.ACCOUNT_GEWIJZIGD
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: history rows keep pointing at who acted.

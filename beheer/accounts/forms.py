@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from beheer.accounts import services
+from beheer.audit import context as audit_context
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -76,5 +77,7 @@ class AdminPasswordForm(auth_forms.AdminPasswordChangeForm):
         if self.cleaned_data.get("set_usable_password", True) is False:
             return super().save(commit=commit)
         return services.set_password_by_other(
-            user_id=self.user.pk, password=self.cleaned_data["password1"]
+            user_id=self.user.pk,
+            password=self.cleaned_data["password1"],
+            by=audit_context.request_user.get(),  # the admin builds this form; not its caller
         )

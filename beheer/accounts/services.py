@@ -8,6 +8,7 @@ import logging
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import transaction
@@ -23,6 +24,9 @@ from beheer.accounts import mails
 from beheer.accounts.backends import normalize_username
 from beheer.accounts.models import User
 from beheer.accounts.selectors import is_locked
+from beheer.audit import context as audit_context
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from beheer.outbox.services import queue_delivery
 
@@ -74,6 +78,7 @@ def unlock_account(*, user_id: int, by: User) -> User:
                 code="not_locked",
             )
         _lift_lock(user)
+        record(event=AuditEvent.ACCOUNT_ONTGRENDELD, obj=user, by=by)
         mails.queue_unlock_mail(user=user)
     log.info("account %s unlocked by %s", user.pk, by.pk)
     return user
@@ -95,6 +100,12 @@ def reset_password(*, user_id: int, by: User) -> User:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         _lift_lock(user)
+        record(
+            event=AuditEvent.ACCOUNT_WACHTWOORD_GERESET,
+            obj=user,
+            by=by,
+            changes={"must_change_password": [False, True]},
+        )
         mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=False)
     log.info("password of account %s reset by %s", user.pk, by.pk)
     return user
@@ -109,18 +120,28 @@ def create_account(*, user: User, by: User) -> User:
         user.set_unusable_password()
         user.must_change_password = True
         user.save()
+        record(
+            event=AuditEvent.ACCOUNT_AANGEMAAKT,
+            obj=user,
+            by=by,
+            changes={
+                name: [None, getattr(user, name)]
+                for name in ("username", "full_name", "email", "phone", "is_staff")
+            },
+        )
         mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=True)
     log.info("account %s created by %s", user.pk, by.pk)
     return user
 
 
-def set_password_by_other(*, user_id: int, password: str) -> User:
+def set_password_by_other(*, user_id: int, password: str, by: User | None = None) -> User:
     """A password typed by someone else (support, a script): the user must change it."""
     with transaction.atomic():
         user = _lock_user(user_id)
         user.set_password(password)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
+        record(event=AuditEvent.ACCOUNT_WACHTWOORD_INGESTELD, obj=user, by=by)
     return user
 
 
@@ -130,6 +151,7 @@ def reset_two_factor(*, user_id: int, by: User) -> User:
         user = _lock_user(user_id)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        record(event=AuditEvent.ACCOUNT_2FA_GERESET, obj=user, by=by)
     log.info("two-factor devices of account %s removed by %s", user.pk, by.pk)
     return user
 
@@ -148,6 +170,7 @@ def set_own_password(*, user_id: int, password: str) -> User:
         user.set_password(password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
+        record(event=AuditEvent.ACCOUNT_WACHTWOORD_GEWIJZIGD, obj=user, by=user)
     return user
 
 
@@ -178,17 +201,30 @@ def request_password_link(*, identifier: str, client_ip: str | None) -> None:
         # try_now=False: not after commit in this request, but by the worker.
         queue_delivery(
             kind=PASSWORD_LINK_REQUEST_KIND,
-            payload={"identifier": identifier.strip()[:254]},
+            # The address only names the requester in the audit record the worker writes.
+            payload={"identifier": identifier.strip()[:254], "client_ip": client_ip},
             try_now=False,
         )
 
 
 def send_password_links(delivery) -> None:
     """The outbox handler for "wachtwoord vergeten": queue a link mail to every active account
-    whose username or e-mail address matches what was typed (none: nothing happens)."""
+    whose username or e-mail address matches what was typed (none: nothing happens).
+
+    The audit record is written here, where the account is known, in the same transaction as
+    its mail: the request itself writes none, so it cannot tell whether an account exists.
+    Its actor is "anoniem" (nobody was logged in) and its address the requester's."""
     value = (delivery.payload.get("identifier") or "").strip()
     if not value:
         return
+    address = audit_context.client_ip.set(delivery.payload.get("client_ip"))
+    try:
+        _send_password_links(value)
+    finally:
+        audit_context.client_ip.reset(address)
+
+
+def _send_password_links(value: str) -> None:
     with transaction.atomic():
         users = list(
             User.objects.filter(is_active=True)
@@ -199,6 +235,7 @@ def send_password_links(delivery) -> None:
             mails.queue_password_link_mail(
                 user=user, link=password_link(user=user), invitation=False
             )
+            record(event=AuditEvent.ACCOUNT_WACHTWOORD_LINK, obj=user, by=AnonymousUser())
 
 
 # --- two-factor -----------------------------------------------------------------------------
@@ -244,13 +281,16 @@ def confirm_totp(*, user: User, device_id: int, token: str) -> tuple[TOTPDevice,
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_backup_codes(user)
+        record(event=AuditEvent.ACCOUNT_2FA_INGESTELD, obj=user, by=user)
     log.info("account %s enrolled an authenticator", user.pk)
     return device, codes
 
 
 def regenerate_backup_codes(*, user: User) -> list[str]:
     with transaction.atomic():
-        return _new_backup_codes(user)
+        codes = _new_backup_codes(user)
+        record(event=AuditEvent.ACCOUNT_BACKUPCODES, obj=user, by=user)
+        return codes
 
 
 def _new_backup_codes(user: User) -> list[str]:

@@ -6,6 +6,7 @@ applicatiebeheerder of Y) and support. Users call with their personal token.
 """
 
 import pytest
+from django.db.models import Q
 
 from rollen.models import Rol
 from tests.api.conftest import CALLERS, auth
@@ -428,3 +429,37 @@ def test_idp_secrets_need_the_separate_scope(client, world, caller):
     response = _get(client, world, caller, "/api/v1/domeinen/domein-a/identity-providers/")
     assert response.status_code == (401 if caller == "anonymous" else 403), response.content
     assert not IdpGeheimLezing.objects.exists()
+
+
+# --- the audit trail: own domains' and applications' records only ----------------------------
+
+LOG_SCOPE = {  # caller: (domains, applications) whose records they read
+    "dora": ({"domein-a"}, set()),
+    "daan": ({"domein-b"}, set()),
+    "anna": (set(), {"App X"}),
+    "bram": (set(), {"App Y"}),
+    "sam": ({"domein-a"}, {"App Y"}),
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_logboek_shows_exactly_the_callers_records(client, world, caller):
+    from beheer.audit.models import AuditRecord
+
+    response = _get(client, world, caller, "/api/v1/logboek/?page_size=200")
+    if caller in NOBODY:
+        assert response.status_code == NOBODY[caller]
+        return
+    assert response.status_code == 200
+    seen = {row["id"] for row in response.json()["results"]}
+    records = AuditRecord.objects.all()
+    if caller != "support":
+        domains, apps = LOG_SCOPE[caller]
+        ids = {"domein-a": world.dom_a.pk, "domein-b": world.dom_b.pk}
+        app_ids = {"App X": world.app_x.pk, "App Y": world.app_y.pk}
+        records = records.filter(
+            Q(domein_id__in=[ids[d] for d in domains])
+            | Q(applicatie_id__in=[app_ids[a] for a in apps])
+        )
+    expected = set(records.values_list("pk", flat=True))
+    assert expected and seen == expected

@@ -21,6 +21,8 @@ LISTS = [
     ("support", "/api/v1/rollen/"),
     ("support", "/api/v1/tokens/"),
     ("key_a", "/api/v1/domeinen/domein-a/clients/"),
+    ("support", "/api/v1/logboek/"),
+    ("dora", "/api/v1/logboek/?gebeurtenis=instantie"),
 ]
 
 

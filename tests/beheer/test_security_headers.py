@@ -61,6 +61,7 @@ def test_portal_pages_need_no_inline_script_style_or_event_handler(
         reverse("domeinen:details", args=[domein.naam]),
         reverse("connectieaanvragen:domein_aanvragen", args=[domein.naam]),
         reverse("connectieaanvragen:beoordelen", args=[domein.naam, aanvraag.pk]),
+        reverse("domeinen:logboek", args=[domein.naam]),
     ]
     for url in pages_dom:
         _assert_no_inline(client.get(url), url)
@@ -69,6 +70,7 @@ def test_portal_pages_need_no_inline_script_style_or_event_handler(
     for url in [
         reverse("connectieaanvragen:nieuw", args=[applicatie.pk]),
         reverse("connectieaanvragen:applicatie_aanvragen", args=[applicatie.pk]),
+        reverse("applicaties:logboek", args=[applicatie.pk]),
     ]:
         _assert_no_inline(client.get(url), url)
     client.logout()

@@ -220,6 +220,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Connectieaanvragen",
         "Wijzigingsverzoeken",
         "Identity providers",
+        "Logboek",
         "omschrijving",
     ]
     order = []

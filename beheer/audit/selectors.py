@@ -1,0 +1,60 @@
+"""Reads of the audit trail, always scoped by domain or application ids the caller may see."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from beheer.audit.models import AuditRecord
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """The filters of the three views (tab, admin export, API): period, kind, person."""
+
+    van: datetime.date | None = None
+    tot: datetime.date | None = None
+    gebeurtenis: str = ""
+    persoon: str = ""
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filter_records(queryset: QuerySet[AuditRecord], f: RecordFilter) -> QuerySet[AuditRecord]:
+    """Dates are whole local days: `tot` includes the day itself."""
+    if f.van:
+        queryset = queryset.filter(op__gte=_start_of(f.van))
+    if f.tot:
+        queryset = queryset.filter(op__lt=_start_of(f.tot + datetime.timedelta(days=1)))
+    if f.gebeurtenis:
+        # A code ("instantie.status") or a group ("instantie"): everything about that object.
+        if "." in f.gebeurtenis or f.gebeurtenis == "logout":
+            queryset = queryset.filter(gebeurtenis=f.gebeurtenis)
+        else:
+            queryset = queryset.filter(gebeurtenis__startswith=f"{f.gebeurtenis}.")
+    if f.persoon:
+        queryset = queryset.filter(door_label__icontains=f.persoon.strip())
+    return queryset
+
+
+def records_for_domain(*, domein_id: int) -> QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(domein_id=domein_id).order_by("-op", "-id")
+
+
+def records_for_application(*, applicatie_id: int) -> QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(applicatie_id=applicatie_id).order_by("-op", "-id")
+
+
+def records_in_scope(*, all_records: bool, domein_ids, applicatie_ids) -> QuerySet[AuditRecord]:
+    """Support (`all_records`) reads everything; anyone else the records of the domains and
+    applications given (lists of ids, read first by the caller: an OR of two IN-lists is
+    answered from the two indexes, an OR of two subqueries scans the table)."""
+    queryset = AuditRecord.objects.all()
+    if not all_records:
+        queryset = queryset.filter(
+            Q(domein_id__in=domein_ids) | Q(applicatie_id__in=applicatie_ids)
+        )
+    return queryset.order_by("-op", "-id")
