@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicaties.selectors import user_administers_application
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from connectieaanvragen.jwks import fetch_and_check
@@ -72,7 +74,38 @@ def _move(
         naar_status=to,
         reden=reason if history_reason is None else history_reason,
     )
+    _record_change(
+        verzoek,
+        event=_CHANGE_EVENTS[to],
+        by=by,
+        changes={
+            "status": [WijzigingStatus.AANGEVRAAGD, to],
+            "reden": [None, reason if history_reason is None else history_reason],
+        },
+    )
     return verzoek
+
+
+_CHANGE_EVENTS = {
+    WijzigingStatus.GEACCEPTEERD: AuditEvent.WIJZIGING_GEACCEPTEERD,
+    WijzigingStatus.GEWEIGERD: AuditEvent.WIJZIGING_GEWEIGERD,
+    WijzigingStatus.INGETROKKEN: AuditEvent.WIJZIGING_INGETROKKEN,
+    WijzigingStatus.VERVALLEN: AuditEvent.WIJZIGING_VERVALLEN,
+}
+
+
+def _record_change(verzoek: Wijzigingsverzoek, *, event, by, changes: dict) -> None:
+    """The audit record of a change request's move, scoped to its instance's domain and
+    application (in the caller's transaction)."""
+    instance = verzoek.instantie
+    record(
+        event=event,
+        obj=verzoek,
+        by=by,
+        domein=instance.domein_id,
+        applicatie=instance.applicatie_id,
+        changes=changes,
+    )
 
 
 def _optional_reason(reason: str) -> str:
@@ -213,6 +246,16 @@ def request_change(
         van_status="",
         naar_status=WijzigingStatus.AANGEVRAAGD,
         reden=toelichting,
+    )
+    _record_change(
+        verzoek,
+        event=AuditEvent.WIJZIGING_INGEDIEND,
+        by=by,
+        changes={
+            "jwks_uri": [verzoek.oude_jwks_uri, verzoek.jwks_uri],
+            "redirect_uris": [verzoek.oude_redirect_uris, verzoek.redirect_uris],
+            "toelichting": [None, toelichting],
+        },
     )
     queue_change_filed_mails(verzoek)
     return verzoek

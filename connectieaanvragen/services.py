@@ -357,6 +357,17 @@ def withdraw_request(*, request_id: int, by, reason: str = "") -> Connectieaanvr
         naar_status=AanvraagStatus.INGETROKKEN,
         reden=reason,
     )
+    record(
+        event=AuditEvent.AANVRAAG_INGETROKKEN,
+        obj=aanvraag,
+        by=by,
+        domein=aanvraag.domein_id,
+        applicatie=aanvraag.applicatie_id,
+        changes={
+            "status": [AanvraagStatus.AANGEVRAAGD, AanvraagStatus.INGETROKKEN],
+            "reden": [None, reason],
+        },
+    )
     queue_request_withdrawn_mails(aanvraag)
     return aanvraag
 

@@ -312,6 +312,19 @@ def change_instance_uris(
     instance.jwks_uri = jwks_uri
     instance.redirect_uris = redirect_uris
     instance.save(update_fields=fields)
+    record(
+        event=AuditEvent.INSTANTIE_URIS,
+        obj=instance,
+        by=by,
+        domein=instance.domein_id,
+        applicatie=instance.applicatie_id,
+        changes={
+            name: [old[name], new[name]]
+            for name in ("jwks_uri", "redirect_uris")
+            if old[name] != new[name]
+        }
+        | {"reden": [None, reason]},
+    )
     InstantieStatuswijziging.objects.create(
         instantie=instance,
         door=by,

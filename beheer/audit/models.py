@@ -26,11 +26,19 @@ class AuditEvent(models.TextChoices):
     AANVRAAG_GEACCEPTEERD = "aanvraag.geaccepteerd", _("Connectieaanvraag geaccepteerd")
     AANVRAAG_GEWEIGERD = "aanvraag.geweigerd", _("Connectieaanvraag geweigerd")
     AANVRAAG_SLEUTELS = "aanvraag.sleutels", _("Sleutels (JWKS) gecontroleerd")
+    AANVRAAG_INGETROKKEN = "aanvraag.ingetrokken", _("Connectieaanvraag ingetrokken")
+    # change requests of live instances
+    WIJZIGING_INGEDIEND = "wijziging.ingediend", _("Wijzigingsverzoek ingediend")
+    WIJZIGING_GEACCEPTEERD = "wijziging.geaccepteerd", _("Wijzigingsverzoek geaccepteerd")
+    WIJZIGING_GEWEIGERD = "wijziging.geweigerd", _("Wijzigingsverzoek geweigerd")
+    WIJZIGING_INGETROKKEN = "wijziging.ingetrokken", _("Wijzigingsverzoek ingetrokken")
+    WIJZIGING_VERVALLEN = "wijziging.vervallen", _("Wijzigingsverzoek vervallen")
     # application instances
     INSTANTIE_AANGEMAAKT = "instantie.aangemaakt", _("Applicatieinstantie aangemaakt")
     INSTANTIE_STATUS = "instantie.status", _("Status van applicatieinstantie gewijzigd")
     INSTANTIE_ROL = "instantie.rol", _("Rol van applicatieinstantie gewijzigd")
     INSTANTIE_SYNC = "instantie.sync", _("Device opnieuw gesynchroniseerd")
+    INSTANTIE_URIS = "instantie.uris", _("JWKS URI of redirect URI's gewijzigd")
     # roles and permissions
     ROL_AANGEMAAKT = "rol.aangemaakt", _("Rol aangemaakt")
     ROL_GEWIJZIGD = "rol.gewijzigd", _("Rol of permissies gewijzigd")

@@ -303,3 +303,39 @@ def test_a_rolled_back_change_records_nothing(domein, applicatie, domeinbeheerde
     assert AuditRecord.objects.count() == before
     instance.refresh_from_db()
     assert instance.status == "actief"
+
+
+def test_withdrawing_a_request_is_recorded(domein, applicatie, applicatiebeheerder):
+    from connectieaanvragen.services import withdraw_request
+
+    aanvraag = make_request(applicatie=applicatie, domein=domein, by=applicatiebeheerder)
+    withdraw_request(request_id=aanvraag.pk, by=applicatiebeheerder, reason="typefout")
+    rec = last(AuditEvent.AANVRAAG_INGETROKKEN)
+    assert rec.door == applicatiebeheerder
+    assert (rec.domein_id, rec.applicatie_id) == (domein.pk, applicatie.pk)
+    assert rec.wijzigingen == {
+        "status": ["aangevraagd", "ingetrokken"],
+        "reden": [None, "typefout"],
+    }
+
+
+def test_a_change_request_and_its_acceptance_are_recorded_with_old_and_new_values(
+    domein, applicatie, applicatiebeheerder, domeinbeheerder
+):
+    from connectieaanvragen.change_services import accept_change
+    from tests.factories import make_change
+
+    instance = make_instance(applicatie=applicatie, domein=domein)
+    new_uris = ["https://app.example.org/terug"]
+    verzoek = make_change(instance_id=instance.pk, by=applicatiebeheerder, redirect_uris=new_uris)
+    filed = last(AuditEvent.WIJZIGING_INGEDIEND)
+    assert filed.door == applicatiebeheerder
+    assert (filed.domein_id, filed.applicatie_id) == (domein.pk, applicatie.pk)
+    assert filed.wijzigingen["redirect_uris"] == [instance.redirect_uris, new_uris]
+    accept_change(change_id=verzoek.pk, by=domeinbeheerder)
+    accepted = last(AuditEvent.WIJZIGING_GEACCEPTEERD)
+    assert accepted.door == domeinbeheerder
+    assert accepted.wijzigingen["status"] == ["aangevraagd", "geaccepteerd"]
+    uris = last(AuditEvent.INSTANTIE_URIS)
+    assert uris.object_id == str(instance.pk)
+    assert uris.wijzigingen["redirect_uris"] == [instance.redirect_uris, new_uris]
