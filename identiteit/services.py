@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from beheer import secrets
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.forms_util import validation_error_message
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatuswijziging, WijzigingSoort
@@ -123,6 +125,13 @@ def create_identity_provider(
         wijzigingen={f: [None, v] for f, v in after.items()},
         door=by,
     )
+    record(
+        event=AuditEvent.IDP_AANGEMAAKT,
+        obj=idp,
+        by=by,
+        domein=domein_id,
+        changes={f: [None, v] for f, v in after.items()},
+    )
     return idp
 
 
@@ -184,6 +193,9 @@ def update_identity_provider(
             wijzigingen=changes,
             door=by,
         )
+        record(
+            event=AuditEvent.IDP_GEWIJZIGD, obj=idp, by=by, domein=idp.domein_id, changes=changes
+        )
     return idp
 
 
@@ -220,6 +232,13 @@ def delete_identity_provider(*, idp_id: int, by, confirmed: bool = False) -> Non
         actie=IdpActie.VERWIJDERD,
         wijzigingen={f: [getattr(idp, f), None] for f in AUDITED_FIELDS},
         door=by,
+    )
+    record(
+        event=AuditEvent.IDP_VERWIJDERD,
+        obj=idp,
+        by=by,
+        domein=idp.domein_id,
+        changes={f: [getattr(idp, f), None] for f in AUDITED_FIELDS},
     )
     idp.delete()
 
@@ -270,6 +289,20 @@ def _change_list(*, instance, gebruikerstype: str, by, reason: str, edit) -> lis
         van_waarde=f"{label}: {describe_list([names[i] for i in old_ids])}",
         naar_waarde=f"{label}: {describe_list([names[i] for i in new_ids])}",
         reden=reason,
+    )
+    record(
+        event=AuditEvent.INSTANTIE_IDPS,
+        obj=instance,
+        by=by,
+        domein=instance.domein_id,
+        applicatie=instance.applicatie_id,
+        changes={
+            str(label): [
+                describe_list([names[i] for i in old_ids]),
+                describe_list([names[i] for i in new_ids]),
+            ],
+            "reden": [None, reason],
+        },
     )
     return new_ids
 

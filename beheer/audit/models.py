@@ -39,6 +39,11 @@ class AuditEvent(models.TextChoices):
     INSTANTIE_ROL = "instantie.rol", _("Rol van applicatieinstantie gewijzigd")
     INSTANTIE_SYNC = "instantie.sync", _("Device opnieuw gesynchroniseerd")
     INSTANTIE_URIS = "instantie.uris", _("JWKS URI of redirect URI's gewijzigd")
+    # identity providers of a domain, and an instance's lists of them
+    IDP_AANGEMAAKT = "idp.aangemaakt", _("Identity provider toegevoegd")
+    IDP_GEWIJZIGD = "idp.gewijzigd", _("Identity provider gewijzigd")
+    IDP_VERWIJDERD = "idp.verwijderd", _("Identity provider verwijderd")
+    INSTANTIE_IDPS = "instantie.idps", _("Identity providers van applicatieinstantie gewijzigd")
     # roles and permissions
     ROL_AANGEMAAKT = "rol.aangemaakt", _("Rol aangemaakt")
     ROL_GEWIJZIGD = "rol.gewijzigd", _("Rol of permissies gewijzigd")

@@ -339,3 +339,43 @@ def test_a_change_request_and_its_acceptance_are_recorded_with_old_and_new_value
     uris = last(AuditEvent.INSTANTIE_URIS)
     assert uris.object_id == str(instance.pk)
     assert uris.wijzigingen["redirect_uris"] == [instance.redirect_uris, new_uris]
+
+
+def test_identity_providers_and_an_instances_list_are_recorded_without_the_secret(
+    domein, applicatie, domeinbeheerder, settings
+):
+    import json
+
+    from identiteit.services import add_instance_idp, update_identity_provider
+    from tests.factories import make_idp
+
+    secret = "zeer-geheim-idp-secret-9f3a"
+    idp = make_idp(domein=domein, by=domeinbeheerder, client_secret=secret)
+    created = last(AuditEvent.IDP_AANGEMAAKT)
+    assert created.door == domeinbeheerder and created.domein_id == domein.pk
+    update_identity_provider(
+        idp_id=idp.pk,
+        by=domeinbeheerder,
+        logische_id=idp.logische_id,
+        naam="DigiD (nieuw)",
+        discovery_url=idp.discovery_url,
+        client_id=idp.client_id,
+        client_secret=secret + "-2",
+        gebruikersnaam_claim=idp.gebruikersnaam_claim,
+        ingeschakeld=True,
+    )
+    changed = last(AuditEvent.IDP_GEWIJZIGD)
+    assert changed.wijzigingen["naam"] == [idp.naam, "DigiD (nieuw)"]
+    instance = make_instance(applicatie=applicatie, domein=domein)
+    add_instance_idp(
+        instance_id=instance.pk,
+        gebruikerstype="Patient",
+        idp_id=idp.pk,
+        reason="DigiD voor patiënten",
+        by=domeinbeheerder,
+    )
+    listed = last(AuditEvent.INSTANTIE_IDPS)
+    assert (listed.domein_id, listed.applicatie_id) == (domein.pk, applicatie.pk)
+    assert "DigiD (nieuw)" in json.dumps(listed.wijzigingen)
+    every_value = json.dumps(list(AuditRecord.objects.values_list("wijzigingen", flat=True)))
+    assert secret not in every_value
