@@ -38,7 +38,7 @@ def test_domain_details_change_records_before_and_after(domein, domeinbeheerder)
         by=domeinbeheerder,
         omschrijving=domein.omschrijving,
         contact_naam="Nieuwe Naam",
-        contact_email=domein.contact_email,
+        contact_email="contact@ggz-noord.example.org",
         contact_telefoon=domein.contact_telefoon,
     )
     rec = last(AuditEvent.DOMEIN_GEWIJZIGD)
@@ -50,7 +50,10 @@ def test_domain_details_change_records_before_and_after(domein, domeinbeheerder)
         "ggz-noord",
     )
     assert rec.domein_id == domein.pk and rec.applicatie_id is None
-    assert rec.wijzigingen == {"contact_naam": [old, "Nieuwe Naam"]}
+    assert rec.wijzigingen == {
+        "contact_naam": [old, "Nieuwe Naam"],
+        "contact_email": ["", "contact@ggz-noord.example.org"],
+    }
 
 
 def test_application_contact_and_support_edit_are_recorded(
@@ -60,7 +63,7 @@ def test_application_contact_and_support_edit_are_recorded(
         applicatie_id=applicatie.pk,
         by=applicatiebeheerder,
         contact_naam="Piet",
-        contact_email=applicatie.contact_email,
+        contact_email="piet@example.org",
         contact_telefoon=applicatie.contact_telefoon,
     )
     rec = last(AuditEvent.APPLICATIE_GEWIJZIGD)
