@@ -11,3 +11,12 @@ def omgeving(request):
     else:
         kind = "lokaal"
     return {"kt_omgeving": name, "kt_omgeving_soort": kind}
+
+
+def support(request):
+    """Support's address (and phone) for every "neem contact op met support"."""
+    return {
+        "kt_support_email": settings.KT_SUPPORT_EMAIL,
+        "kt_support_phone": settings.KT_SUPPORT_PHONE,
+        "kt_public_onboarding": settings.KT_PUBLIC_ONBOARDING,
+    }

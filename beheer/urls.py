@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("domeinen.urls")),
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
+    path("", include("teams.urls")),
+    path("", include("aanmeldingen.urls")),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

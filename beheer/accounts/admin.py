@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +47,24 @@ class LockedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ExpiredFilter(admin.SimpleListFilter):
+    title = _("geldigheid")
+    parameter_name = "geldigheid"
+
+    def lookups(self, request, model_admin):
+        return (("verlopen", _("Verlopen")), ("binnen30", _("Verloopt binnen 30 dagen")))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "verlopen":
+            return queryset.filter(geldig_tot__lt=today)
+        if self.value() == "binnen30":
+            return queryset.filter(
+                geldig_tot__gte=today, geldig_tot__lte=today + timedelta(days=30)
+            )
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
     form = UserEditForm
@@ -59,12 +80,20 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
         "locked",
         "two_factor",
         "must_change_password",
+        "geldig_tot",
         "last_login",
     )
-    list_filter = (LockedFilter, "is_active", "is_staff", "must_change_password", "groups")
+    list_filter = (
+        LockedFilter,
+        ExpiredFilter,
+        "is_active",
+        "is_staff",
+        "must_change_password",
+        "groups",
+    )
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
-    actions = ["unlock_selected", "reset_password_selected"]
+    actions = ["unlock_selected", "reset_password_selected", "extend_validity_selected"]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Persoonsgegevens"), {"fields": ("full_name", "email", "phone")}),
@@ -72,7 +101,7 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
             _("Rechten"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Belangrijke datums"), {"fields": ("last_login", "date_joined")}),
+        (_("Belangrijke datums"), {"fields": ("geldig_tot", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -87,7 +116,8 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined", "must_change_password")
+    # geldig_tot changes only through "Verlengen" (the service), so every review is one event.
+    readonly_fields = ("last_login", "date_joined", "must_change_password", "geldig_tot")
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: history rows keep pointing at who acted.
@@ -191,7 +221,33 @@ class UserAdmin(TransitionAdminMixin, DjangoUserAdmin):
             ),
         )
 
+    @admin.action(description=_("Geldigheid verlengen"), permissions=["change"])
+    def extend_validity_selected(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            services.extend_validity,
+            lambda n: (
+                ngettext(
+                    "%(n)d account verlengd.",
+                    "%(n)d accounts verlengd.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
     transitions = (
+        Transition(
+            route="verlengen",
+            name="extend_validity",
+            title=_("Geldigheid verlengen"),
+            submit_label=_("Verlengen"),
+            success_message=_("Het account is verlengd; de gebruiker is gemaild."),
+            perform=lambda request, user, data: services.extend_validity(
+                user_id=user.pk, by=request.user
+            ),
+        ),
         Transition(
             route="deblokkeren",
             name="unlock",

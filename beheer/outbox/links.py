@@ -26,6 +26,9 @@ PORTAL_PAGES = {
     # An applicatiebeheerder looks at their application's instances (role, FHIR state).
     "applicatieinstantie": ("domeinen:applicatie_instanties", {"pk": "applicatie"}, ""),
     "inloggen": ("login", {}, ""),
+    # A domain's or an application's beheerders (teams app): who is on the team, "Verlengen".
+    "domein_beheerders": ("teams:domein", {"naam": "domein"}, ""),
+    "applicatie_beheerders": ("teams:applicatie", {"pk": "applicatie"}, ""),
 }
 
 
