@@ -12,6 +12,7 @@ class AcceptForm(forms.Form):
         label=_("FHIR base URL"),
         required=False,
         max_length=500,
+        assume_scheme="https",
         help_text=_("Alleen voor een domein; leeg: de URL uit de aanmelding."),
     )
     confirm_existing = forms.BooleanField(

@@ -21,6 +21,13 @@ class _AanmeldingForm(PortalFormMixin, forms.ModelForm):
 
 
 class DomeinAanmeldingForm(_AanmeldingForm):
+    fhir_base_url = forms.URLField(
+        label=_("FHIR base URL (indien bekend)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Aanmelding
         fields = ["organisatie", "naam", "omgeving", "fhir_base_url", *CONTACT, "toelichting"]

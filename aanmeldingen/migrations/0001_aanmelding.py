@@ -8,78 +8,304 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applicaties', '0002_trigram_search_indexes'),
-        ('domeinen', '0008_device_creation_and_id'),
+        ("applicaties", "0002_trigram_search_indexes"),
+        ("domeinen", "0008_device_creation_and_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Aanmelding',
+            name="Aanmelding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('soort', models.CharField(choices=[('domein', 'Nieuw domein'), ('applicatie', 'Nieuw applicatie-ID')], max_length=20, verbose_name='soort')),
-                ('status', models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd')], default='aangevraagd', max_length=20, verbose_name='status')),
-                ('organisatie', models.CharField(help_text='De zorgaanbieder (domein) of de leverancier (applicatie).', max_length=200, verbose_name='organisatie')),
-                ('naam', models.CharField(help_text="De domeinnaam (bijvoorbeeld 'ggz-noord') of de naam van de applicatie.", max_length=200, verbose_name='gewenste naam')),
-                ('omgeving', models.CharField(blank=True, choices=[('acc21', 'acc21'), ('acc22', 'acc22'), ('mgr2', 'mgr2'), ('prd2', 'prd2')], max_length=10, verbose_name='omgeving')),
-                ('applicatie_soort', models.CharField(blank=True, choices=[('epd', 'EPD'), ('behandelportaal', 'Behandelportaal'), ('patientportaal', 'Patiëntportaal'), ('ehealth_module', 'eHealth module'), ('rom', 'ROM'), ('overig', 'Overig')], max_length=20, verbose_name='soort applicatie')),
-                ('fhir_base_url', models.URLField(blank=True, max_length=500, verbose_name='FHIR base URL (indien bekend)')),
-                ('contact_naam', models.CharField(max_length=200, verbose_name='naam contactpersoon')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='e-mailadres contactpersoon')),
-                ('contact_telefoon', models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9 ()\\-]{6,20}$', "Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'.")], verbose_name='telefoonnummer contactpersoon')),
-                ('technisch_naam', models.CharField(blank=True, max_length=200, verbose_name='naam technisch contact')),
-                ('technisch_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mailadres technisch contact')),
-                ('technisch_telefoon', models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9 ()\\-]{6,20}$', "Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'.")], verbose_name='telefoonnummer technisch contact')),
-                ('toelichting', models.TextField(blank=True, verbose_name='toelichting')),
-                ('aanvrager_naam', models.CharField(max_length=200, verbose_name='naam aanvrager')),
-                ('aanvrager_email', models.EmailField(max_length=254, verbose_name='e-mailadres aanvrager')),
-                ('aangevraagd_op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aangevraagd op')),
-                ('besloten_op', models.DateTimeField(blank=True, null=True, verbose_name='besloten op')),
-                ('besluit_reden', models.TextField(blank=True, verbose_name='reden van het besluit')),
-                ('aangevraagd_door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='aangevraagd door')),
-                ('applicatie', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='aanmelding', to='applicaties.applicatie', verbose_name='applicatie')),
-                ('besloten_door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='besloten door')),
-                ('domein', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='aanmelding', to='domeinen.domein', verbose_name='domein')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "soort",
+                    models.CharField(
+                        choices=[("domein", "Nieuw domein"), ("applicatie", "Nieuw applicatie-ID")],
+                        max_length=20,
+                        verbose_name="soort",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                        ],
+                        default="aangevraagd",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "organisatie",
+                    models.CharField(
+                        help_text="De zorgaanbieder (domein) of de leverancier (applicatie).",
+                        max_length=200,
+                        verbose_name="organisatie",
+                    ),
+                ),
+                (
+                    "naam",
+                    models.CharField(
+                        help_text="De domeinnaam (bijvoorbeeld 'ggz-noord') of de naam van de applicatie.",
+                        max_length=200,
+                        verbose_name="gewenste naam",
+                    ),
+                ),
+                (
+                    "omgeving",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("acc21", "acc21"),
+                            ("acc22", "acc22"),
+                            ("mgr2", "mgr2"),
+                            ("prd2", "prd2"),
+                        ],
+                        max_length=10,
+                        verbose_name="omgeving",
+                    ),
+                ),
+                (
+                    "applicatie_soort",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("epd", "EPD"),
+                            ("behandelportaal", "Behandelportaal"),
+                            ("patientportaal", "Patiëntportaal"),
+                            ("ehealth_module", "eHealth module"),
+                            ("rom", "ROM"),
+                            ("overig", "Overig"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort applicatie",
+                    ),
+                ),
+                (
+                    "fhir_base_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="FHIR base URL (indien bekend)"
+                    ),
+                ),
+                (
+                    "contact_naam",
+                    models.CharField(max_length=200, verbose_name="naam contactpersoon"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(max_length=254, verbose_name="e-mailadres contactpersoon"),
+                ),
+                (
+                    "contact_telefoon",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+?[0-9 ()\\-]{6,20}$",
+                                "Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'.",
+                            )
+                        ],
+                        verbose_name="telefoonnummer contactpersoon",
+                    ),
+                ),
+                (
+                    "technisch_naam",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="naam technisch contact"
+                    ),
+                ),
+                (
+                    "technisch_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mailadres technisch contact"
+                    ),
+                ),
+                (
+                    "technisch_telefoon",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+?[0-9 ()\\-]{6,20}$",
+                                "Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'.",
+                            )
+                        ],
+                        verbose_name="telefoonnummer technisch contact",
+                    ),
+                ),
+                ("toelichting", models.TextField(blank=True, verbose_name="toelichting")),
+                ("aanvrager_naam", models.CharField(max_length=200, verbose_name="naam aanvrager")),
+                (
+                    "aanvrager_email",
+                    models.EmailField(max_length=254, verbose_name="e-mailadres aanvrager"),
+                ),
+                (
+                    "aangevraagd_op",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="aangevraagd op"
+                    ),
+                ),
+                (
+                    "besloten_op",
+                    models.DateTimeField(blank=True, null=True, verbose_name="besloten op"),
+                ),
+                (
+                    "besluit_reden",
+                    models.TextField(blank=True, verbose_name="reden van het besluit"),
+                ),
+                (
+                    "aangevraagd_door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aangevraagd door",
+                    ),
+                ),
+                (
+                    "applicatie",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aanmelding",
+                        to="applicaties.applicatie",
+                        verbose_name="applicatie",
+                    ),
+                ),
+                (
+                    "besloten_door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="besloten door",
+                    ),
+                ),
+                (
+                    "domein",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aanmelding",
+                        to="domeinen.domein",
+                        verbose_name="domein",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanmelding',
-                'verbose_name_plural': 'aanmeldingen',
-                'ordering': ['-aangevraagd_op', '-id'],
+                "verbose_name": "aanmelding",
+                "verbose_name_plural": "aanmeldingen",
+                "ordering": ["-aangevraagd_op", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AanmeldingStatuswijziging',
+            name="AanmeldingStatuswijziging",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='op')),
-                ('van_status', models.CharField(blank=True, choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd')], max_length=20, verbose_name='van')),
-                ('naar_status', models.CharField(choices=[('aangevraagd', 'Aangevraagd'), ('geaccepteerd', 'Geaccepteerd'), ('geweigerd', 'Geweigerd')], max_length=20, verbose_name='naar')),
-                ('reden', models.TextField(blank=True, verbose_name='reden')),
-                ('aanmelding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='historie', to='aanmeldingen.aanmelding', verbose_name='aanmelding')),
-                ('door', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='door')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("op", models.DateTimeField(default=django.utils.timezone.now, verbose_name="op")),
+                (
+                    "van_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                        ],
+                        max_length=20,
+                        verbose_name="van",
+                    ),
+                ),
+                (
+                    "naar_status",
+                    models.CharField(
+                        choices=[
+                            ("aangevraagd", "Aangevraagd"),
+                            ("geaccepteerd", "Geaccepteerd"),
+                            ("geweigerd", "Geweigerd"),
+                        ],
+                        max_length=20,
+                        verbose_name="naar",
+                    ),
+                ),
+                ("reden", models.TextField(blank=True, verbose_name="reden")),
+                (
+                    "aanmelding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="historie",
+                        to="aanmeldingen.aanmelding",
+                        verbose_name="aanmelding",
+                    ),
+                ),
+                (
+                    "door",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="door",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statuswijziging aanmelding',
-                'verbose_name_plural': 'historie aanmelding',
-                'ordering': ['-op', '-id'],
-                'abstract': False,
+                "verbose_name": "statuswijziging aanmelding",
+                "verbose_name_plural": "historie aanmelding",
+                "ordering": ["-op", "-id"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='aanmelding',
-            index=models.Index(fields=['status', '-aangevraagd_op'], name='aanmelding_status_idx'),
+            model_name="aanmelding",
+            index=models.Index(fields=["status", "-aangevraagd_op"], name="aanmelding_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='aanmelding',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['aangevraagd', 'geaccepteerd', 'geweigerd'])), name='aanmelding_status_valid'),
+            model_name="aanmelding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["aangevraagd", "geaccepteerd", "geweigerd"])),
+                name="aanmelding_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='aanmelding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('besloten_op__isnull', True), ('status', 'aangevraagd')), models.Q(('besloten_op__isnull', False), ('status', 'geaccepteerd')), models.Q(('besloten_op__isnull', False), ('status', 'geweigerd'), models.Q(('besluit_reden', ''), _negated=True)), _connector='OR'), name='aanmelding_decision_consistent'),
+            model_name="aanmelding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("besloten_op__isnull", True), ("status", "aangevraagd")),
+                    models.Q(("besloten_op__isnull", False), ("status", "geaccepteerd")),
+                    models.Q(
+                        ("besloten_op__isnull", False),
+                        ("status", "geweigerd"),
+                        models.Q(("besluit_reden", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="aanmelding_decision_consistent",
+            ),
         ),
     ]
