@@ -47,6 +47,8 @@ def grow(*, person, domein, applicatie, n):
         make_request(applicatie=applicatie, domein=other)
         make_instance(applicatie=applicatie, domein=DomeinFactory(beheerders=[UserFactory()]))
         ApplicatieFactory(beheerders=[person])
+        domein.beheerders.add(UserFactory())  # the teams grow too
+        applicatie.beheerders.add(UserFactory())
 
 
 def count(client, url) -> int:
@@ -71,6 +73,10 @@ URLS = [
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/applicatieinstanties/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/connectieaanvragen/nieuw/",
+    lambda w: f"/domeinen/{w['domein'].naam}/beheerders/",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/beheerders/",
+    lambda w: "/aanmelden/",
+    lambda w: "/aanmelden/domein/",
 ]
 
 
