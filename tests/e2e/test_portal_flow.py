@@ -204,7 +204,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
     login(page, "dora")
     page.goto("/domeinen/ggz-noord/")
     order = []
-    for _ in range(12):
+    for _ in range(13):
         page.keyboard.press("Tab")
         focused = page.locator(":focus")
         order.append(focused.inner_text().strip() or focused.get_attribute("name"))
@@ -220,6 +220,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Details",
         "Applicatieinstanties",
         "Connectieaanvragen",
+        "Beheerders",
         "omschrijving",
     ]
     page.keyboard.press("Shift+Tab")
