@@ -59,5 +59,9 @@ def queue_validity_extended_mail(*, user, by, old):
     return _queue(
         user=user,
         template="account_verlengd",
-        context={"geldig_tot": user.geldig_tot, "oud": old, "door_naam": by.get_full_name()},
+        context={
+            "geldig_tot": user.geldig_tot,
+            "oud": old,
+            "door_naam": by.get_full_name() if by else "Support",
+        },
     )

@@ -1,4 +1,7 @@
-"""Reads about accounts: who is locked out, who has two-factor authentication."""
+"""Reads about accounts: who is locked out, who has two-factor authentication, who reviews
+an account's validity."""
+
+from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
@@ -75,8 +78,6 @@ def may_extend_validity(*, user: User, by) -> bool:
 def users_due_validity_reminder(*, today, days: int) -> QuerySet[User]:
     """Active accounts whose validity ends within `days` days (and not yet) that have not had
     a reminder at this or a closer threshold for their current date."""
-    from datetime import timedelta
-
     return User.objects.filter(
         is_active=True,
         geldig_tot__gte=today,

@@ -123,15 +123,17 @@ def create_account(*, user: User, by: User | None, invited_for: str = "") -> Use
     return user
 
 
-def extend_validity(*, user_id: int, by: User) -> User:
+def extend_validity(*, user_id: int, by: User | None) -> User:
     """ "Verlengen": the account is valid for KT_ACCOUNT_VALIDITY_DAYS from today.
 
     Support, or a beheerder of one of the person's domains or applications; never the person
-    themselves. Also lets an expired account log in again; the person gets a mail.
+    themselves. `by=None` is the server's operator (`manage.py extend_validity`), the way back
+    when every support account has expired. Also lets an expired account log in again; the
+    person gets a mail.
     """
     with transaction.atomic():
         user = _lock_user(user_id)
-        if not may_extend_validity(user=user, by=by):
+        if by is not None and not may_extend_validity(user=user, by=by):
             raise ServiceError(
                 _("U mag de geldigheid van dit account niet verlengen."), code="not_allowed"
             )
@@ -145,7 +147,7 @@ def extend_validity(*, user_id: int, by: User) -> User:
         user.geldigheid_herinnerd = None
         user.save(update_fields=["geldig_tot", "geldigheid_herinnerd"])
         mails.queue_validity_extended_mail(user=user, by=by, old=old)
-    log.info("validity of account %s extended by %s", user.pk, by.pk)
+    log.info("validity of account %s extended by %s", user.pk, by.pk if by else "operator")
     return user
 
 

@@ -212,3 +212,10 @@ def test_an_api_token_of_an_expired_account_is_refused(people, clock, client):
     response = client.get("/api/v1/domeinen/", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 403
     assert "verlopen" in response.json()["detail"]
+
+
+def test_the_server_operator_extends_an_account_with_a_command(people, clock):
+    support = SupportUserFactory(username="enige-support")
+    User.objects.filter(pk=support.pk).update(geldig_tot=date(2026, 1, 1))
+    call_command("extend_validity", "Enige-Support", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert User.objects.get(pk=support.pk).geldig_tot == date(2027, 3, 2)
