@@ -52,8 +52,9 @@ chromium:
 	  echo "Chromium of openssl ontbreekt; installeren met apt-get..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl; }
 
-# Not part of the test suite: seeds a PostgreSQL database (BENCH_DATABASE_URL, default
-# ktbeheer_bench), serves it with gunicorn on loopback and writes docs/benchmarks.md.
+# Not part of the test suite: seeds two PostgreSQL databases (BENCH_DATABASE_URL, default
+# ktbeheer_bench, and its _small sibling at 1 %), serves them with gunicorn on loopback and
+# writes docs/benchmarks.md. BENCH_ARGS=--small for a quick run (see bench/run.py).
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 

@@ -34,11 +34,15 @@ SERVICE_STATUS = {
     "not_application_admin": 403,
     "not_support": 403,
     "not_allowed": 403,
+    "own_request": 403,
     "not_found": 404,
     "transition_not_allowed": 409,
     "open_request_exists": 409,
     "instance_exists": 409,
     "role_unchanged": 409,
+    "open_change_exists": 409,
+    "instance_closed": 409,
+    "key_check_not_ok": 409,
 }
 
 

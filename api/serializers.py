@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from api.models import PersoonlijkToken
 from applicaties.models import Applicatie
-from connectieaanvragen.models import Connectieaanvraag
+from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import scopes_for_instance
 from rollen.models import Rol, Rolpermissie
@@ -80,6 +80,24 @@ class _ScopesMixin:
         return obj.device_reference
 
 
+class SleutelcontroleSerializer(serializers.ModelSerializer):
+    """The daily key check of an instance's JWKS URI (manage.py check_jwks)."""
+
+    status = serializers.CharField(source="sleutels_status")
+    sinds = serializers.DateTimeField(source="sleutels_sinds", allow_null=True)
+    gecontroleerd_op = serializers.DateTimeField(
+        source="sleutels_gecontroleerd_op", allow_null=True
+    )
+    fout = serializers.CharField(source="sleutels_fout")
+    certificaat_verloopt_op = serializers.DateTimeField(
+        source="sleutels_certificaat_verloopt_op", allow_null=True
+    )
+
+    class Meta:
+        model = Applicatieinstantie
+        fields = ("status", "sinds", "gecontroleerd_op", "fout", "certificaat_verloopt_op")
+
+
 class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
     """What an authorization server needs to admit a client and issue its tokens."""
 
@@ -88,6 +106,7 @@ class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
     device = serializers.SerializerMethodField()
     rol = serializers.CharField(source="rol.naam")
     scopes = serializers.SerializerMethodField()
+    sleutelcontrole = SleutelcontroleSerializer(source="*", read_only=True)
 
     class Meta:
         model = Applicatieinstantie
@@ -101,6 +120,7 @@ class ClientSerializer(_ScopesMixin, serializers.ModelSerializer):
             "redirect_uris",
             "rol",
             "scopes",
+            "sleutelcontrole",
         )
 
     def get_actief(self, obj) -> bool:
@@ -122,6 +142,8 @@ class HistorieSerializer(serializers.ModelSerializer):
             "naar_status",
             "van_rol",
             "naar_rol",
+            "van_waarden",
+            "naar_waarden",
             "reden",
         )
 
@@ -135,6 +157,7 @@ class InstantieSerializer(_ScopesMixin, serializers.ModelSerializer):
     rol = RolRefSerializer(read_only=True)
     device = serializers.SerializerMethodField()
     scopes = serializers.SerializerMethodField()
+    sleutelcontrole = SleutelcontroleSerializer(source="*", read_only=True)
 
     class Meta:
         model = Applicatieinstantie
@@ -149,6 +172,7 @@ class InstantieSerializer(_ScopesMixin, serializers.ModelSerializer):
             "device",
             "jwks_uri",
             "redirect_uris",
+            "sleutelcontrole",
             "aangemaakt_op",
         )
 
@@ -187,6 +211,41 @@ class AanvraagSerializer(serializers.ModelSerializer):
         return str(obj.aangevraagd_door) if obj.aangevraagd_door else None
 
 
+class WijzigingSerializer(serializers.ModelSerializer):
+    client_id = serializers.UUIDField(source="instantie.client_id")
+    applicatie = ApplicatieRefSerializer(source="instantie.applicatie", read_only=True)
+    domein = serializers.CharField(source="instantie.domein.naam")
+    aangevraagd_door = serializers.SerializerMethodField()
+    jwks_in_orde = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Wijzigingsverzoek
+        fields = (
+            "id",
+            "client_id",
+            "applicatie",
+            "domein",
+            "status",
+            "oude_jwks_uri",
+            "jwks_uri",
+            "oude_redirect_uris",
+            "redirect_uris",
+            "toelichting",
+            "aangevraagd_door",
+            "aangevraagd_op",
+            "besloten_op",
+            "besluit_reden",
+            "jwks_in_orde",
+        )
+
+    def get_aangevraagd_door(self, obj) -> str | None:
+        return str(obj.aangevraagd_door) if obj.aangevraagd_door else None
+
+    def get_jwks_in_orde(self, obj) -> bool | None:
+        """The check of the JWKS URI the change would put in place (None: not checked)."""
+        return obj.jwks_resultaat.get("ok") if obj.jwks_resultaat else None
+
+
 # --- input ----------------------------------------------------------------------------------
 
 
@@ -195,9 +254,14 @@ class AanvraagInSerializer(serializers.Serializer):
     domein = serializers.CharField(max_length=63, help_text="Naam van het domein.")
     jwks_uri = serializers.CharField(max_length=500, allow_blank=True)
     redirect_uris = serializers.ListField(
-        child=serializers.CharField(max_length=500, allow_blank=True), required=False, default=list
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=100,
     )
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+    toelichting = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000
+    )
 
 
 class AccepterenInSerializer(serializers.Serializer):
@@ -207,10 +271,54 @@ class AccepterenInSerializer(serializers.Serializer):
         default=None,
         help_text="Id van de rol; leeg: de standaardrol voor de soort applicatie.",
     )
+    sleutelcontrole_reden = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=(
+            "Alleen nodig als de laatste controle van de sleutels niet in orde is: de reden om "
+            "toch te accepteren (komt in de historie). Zonder reden volgt dan 409."
+        ),
+    )
+
+
+class WijzigingAccepterenInSerializer(serializers.Serializer):
+    sleutelcontrole_reden = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=(
+            "Alleen nodig als de controle van de sleutels van het verzoek niet in orde is: de "
+            "reden om toch te accepteren (komt in de historie). Zonder reden volgt dan 409."
+        ),
+    )
 
 
 class RedenInSerializer(serializers.Serializer):
     reden = serializers.CharField(allow_blank=True, max_length=10000)
+
+
+class IntrekkenInSerializer(serializers.Serializer):
+    reden = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10000, help_text="Optioneel."
+    )
+
+
+class WijzigingInSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(help_text="Client-Id van de applicatieinstantie.")
+    jwks_uri = serializers.CharField(
+        max_length=500, required=False, allow_null=True, default=None, help_text="Leeg: blijft."
+    )
+    redirect_uris = serializers.ListField(
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="De hele nieuwe lijst; leeg (null): blijft.",
+    )
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class StatusInSerializer(RedenInSerializer):

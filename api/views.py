@@ -16,9 +16,20 @@ from api.permissions import IsDomainKey
 from api.services import create_personal_token, revoke_personal_token
 from applicaties.selectors import applications_for_user
 from beheer.errors import ServiceError
-from connectieaanvragen.models import AanvraagStatus
-from connectieaanvragen.selectors import requests_visible_to_user
-from connectieaanvragen.services import accept_request, file_request, refuse_request
+from connectieaanvragen.change_services import (
+    accept_change,
+    file_change,
+    refuse_change,
+    withdraw_change,
+)
+from connectieaanvragen.models import AanvraagStatus, WijzigingStatus
+from connectieaanvragen.selectors import changes_visible_to_user, requests_visible_to_user
+from connectieaanvragen.services import (
+    accept_request,
+    file_request,
+    refuse_request,
+    withdraw_request,
+)
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatus, InstantieStatuswijziging
 from domeinen.selectors import (
     domains_for_user,
@@ -309,7 +320,12 @@ class AanvraagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def accepteren(self, request, pk=None):
         aanvraag = self.get_object()
         data = _valid(s.AccepterenInSerializer, request)
-        accept_request(request_id=aanvraag.pk, by=request.user, rol_id=data["rol"])
+        accept_request(
+            request_id=aanvraag.pk,
+            by=request.user,
+            rol_id=data["rol"],
+            key_check_reason=data["sleutelcontrole_reden"],
+        )
         return self._fresh(aanvraag.pk)
 
     @extend_schema(
@@ -324,6 +340,113 @@ class AanvraagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = _valid(s.RedenInSerializer, request)
         refuse_request(request_id=aanvraag.pk, reason=data["reden"], by=request.user)
         return self._fresh(aanvraag.pk)
+
+    @extend_schema(
+        summary="Intrekken (applicatiebeheerder), met een optionele reden",
+        request=s.IntrekkenInSerializer,
+        responses=s.AanvraagSerializer,
+        tags=["connectieaanvragen"],
+    )
+    @action(detail=True, methods=["post"])
+    def intrekken(self, request, pk=None):
+        aanvraag = self.get_object()
+        data = _valid(s.IntrekkenInSerializer, request)
+        withdraw_request(request_id=aanvraag.pk, by=request.user, reason=data["reden"])
+        return self._fresh(aanvraag.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Zichtbare wijzigingsverzoeken",
+        description="Voor applicatieinstanties van mijn domeinen en van mijn applicaties.",
+        parameters=[
+            _status_param(WijzigingStatus.choices, "Alleen verzoeken met deze status."),
+        ],
+        tags=["wijzigingsverzoeken"],
+    ),
+    retrieve=extend_schema(summary="Eén wijzigingsverzoek", tags=["wijzigingsverzoeken"]),
+    create=extend_schema(
+        summary="Wijziging aanvragen (applicatiebeheerder): nieuwe JWKS URI en/of redirect URI's",
+        request=s.WijzigingInSerializer,
+        responses={201: s.WijzigingSerializer},
+        tags=["wijzigingsverzoeken"],
+    ),
+)
+class WijzigingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Change requests for live instances; the same services as the portal's pages."""
+
+    serializer_class = s.WijzigingSerializer
+
+    def get_queryset(self):
+        return changes_visible_to_user(user=self.request.user).order_by("-aangevraagd_op", "-id")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return _filter_status(self.request, queryset, WijzigingStatus.choices)
+
+    def _fresh(self, pk, code=status.HTTP_200_OK):
+        return Response(s.WijzigingSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(s.WijzigingInSerializer, request)
+        instance = (
+            instances_visible_to_user(user=request.user)
+            .filter(client_id=data["client_id"])
+            .values("pk")
+            .first()
+        )
+        if instance is None:
+            raise NotFound("Deze applicatieinstantie bestaat niet.")
+        verzoek = file_change(
+            instance_id=instance["pk"],
+            by=request.user,
+            jwks_uri=data["jwks_uri"],
+            redirect_uris=data["redirect_uris"],
+            toelichting=data["toelichting"],
+        )
+        return self._fresh(verzoek.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accepteren (domeinbeheerder)",
+        request=s.WijzigingAccepterenInSerializer,
+        responses=s.WijzigingSerializer,
+        tags=["wijzigingsverzoeken"],
+    )
+    @action(detail=True, methods=["post"])
+    def accepteren(self, request, pk=None):
+        verzoek = self.get_object()
+        data = _valid(s.WijzigingAccepterenInSerializer, request)
+        accept_change(
+            change_id=verzoek.pk, by=request.user, key_check_reason=data["sleutelcontrole_reden"]
+        )
+        return self._fresh(verzoek.pk)
+
+    @extend_schema(
+        summary="Weigeren (domeinbeheerder), met reden",
+        request=s.RedenInSerializer,
+        responses=s.WijzigingSerializer,
+        tags=["wijzigingsverzoeken"],
+    )
+    @action(detail=True, methods=["post"])
+    def weigeren(self, request, pk=None):
+        verzoek = self.get_object()
+        data = _valid(s.RedenInSerializer, request)
+        refuse_change(change_id=verzoek.pk, reason=data["reden"], by=request.user)
+        return self._fresh(verzoek.pk)
+
+    @extend_schema(
+        summary="Intrekken (applicatiebeheerder), met een optionele reden",
+        request=s.IntrekkenInSerializer,
+        responses=s.WijzigingSerializer,
+        tags=["wijzigingsverzoeken"],
+    )
+    @action(detail=True, methods=["post"])
+    def intrekken(self, request, pk=None):
+        verzoek = self.get_object()
+        data = _valid(s.IntrekkenInSerializer, request)
+        withdraw_change(change_id=verzoek.pk, by=request.user, reason=data["reden"])
+        return self._fresh(verzoek.pk)
 
 
 @extend_schema_view(

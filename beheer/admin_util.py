@@ -128,18 +128,21 @@ def indexed_search(
 
     Django's default ORs `icontains` over joined columns, which PostgreSQL can only answer by
     joining and scanning every row (and the changelist runs it three or four times: count,
-    page, date hierarchy). Here each name search runs against its small table first
+    page, date hierarchy). Here each name search runs once against its small table
     (`names`: fk -> queryset of the related model with a `naam` column) and the big table is
-    reached through its foreign-key index; `by_uuid(value) -> Q` (a client_id, matched exactly
-    through its unique index) only when the term is a UUID; a URL column is scanned only when
-    the term looks like part of a URL.
+    reached through its foreign-key index with the ids found; `by_uuid(value) -> Q` (a
+    client_id, matched exactly through its unique index) only when the term is a UUID; a URL
+    column is scanned only when the term looks like part of a URL.
     """
     term = (search_term or "").strip()
     if not term:
         return queryset, False
     condition = Q()
     for fk, related in names.items():
-        condition |= Q(**{f"{fk}__in": related.filter(naam__icontains=term).values("pk")})
+        # The matching ids as a list, not a subquery: PostgreSQL answers an OR of IN-lists
+        # from the foreign-key indexes, but scans the whole table for an OR of subqueries.
+        ids = list(related.filter(naam__icontains=term).values_list("pk", flat=True))
+        condition |= Q(**{f"{fk}__in": ids})
     if by_uuid:
         with contextlib.suppress(ValueError):
             condition |= by_uuid(uuid.UUID(term))

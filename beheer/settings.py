@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from beheer.env import env_bool, env_int, env_list, env_str
@@ -19,13 +20,26 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-# Without SECRET_KEY we only run in DEBUG (local development and tests); a production
-# process refuses to start rather than sign sessions with a key that is in the repository.
+# Without SECRET_KEY we only run in DEBUG (local development and tests). A production
+# process refuses to start rather than sign sessions with a missing, known or weak key (the
+# rules of Django's own security.W009 check, so `check --deploy` and the start agree).
+INSECURE_DEVELOPMENT_KEY = "insecure-local-development-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("KT_ALLOW_INSECURE_KEY", False):
+if not DEBUG:
+    if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY.")
-    SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+    if (
+        SECRET_KEY == INSECURE_DEVELOPMENT_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is onveilig: kies een willekeurige sleutel van minstens 50 tekens, "
+            "bijvoorbeeld met `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = INSECURE_DEVELOPMENT_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -39,11 +53,6 @@ if KT_OMGEVING not in KT_OMGEVINGEN:
     )
 # The public base URL of this portal, used for absolute links in e-mails.
 KT_BASE_URL = env_str("KT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Benchmark mode (`make bench` only): counts SQL queries per request in an X-KT-Queries header
-# and answers the floor view /bench/floor/. Never on prd2.
-KT_BENCH = env_bool("KT_BENCH", False)
-if KT_BENCH and KT_OMGEVING == "prd2":
-    raise ImproperlyConfigured("KT_BENCH mag niet aan staan op de productieomgeving (prd2).")
 
 # --- FHIR (the KT2Device on each domain's FHIR server) ------------------------------------
 # Read timeout in seconds for calls to a domain's FHIR server and token endpoint.
@@ -90,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,10 +112,9 @@ MIDDLEWARE = [
     "beheer.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "beheer.headers.NoStoreMiddleware",  # after auth: knows who is logged in
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Dutch lockout page
 ]
-if KT_BENCH:  # outermost, so it counts the queries of every middleware too
-    MIDDLEWARE.insert(0, "beheer.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "beheer.urls"
 WSGI_APPLICATION = "beheer.wsgi.application"
@@ -291,6 +301,69 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Only trust X-Forwarded-Proto when a reverse proxy that sets it is configured.
 if env_bool("KT_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own scripts, styles, images and fonts only; no
+# inline script or style (the portal and the admin need none), no plugins, no framing. The
+# API's Redoc page alone needs inline styles (it injects them): see api/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the portal uses no browser feature.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# --- Cache ----------------------------------------------------------------------------------
+# The "wachtwoord vergeten" limit, the API throttles and the SMART token cache count in the
+# cache, so every worker process must see the same one. REDIS_URL set: Redis. Otherwise, with
+# DEBUG off: the database cache table (made by `migrate`, beheer/migrations). DEBUG (a
+# developer's laptop, the tests): the process's own memory.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+elif not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kt_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

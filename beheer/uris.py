@@ -36,6 +36,12 @@ def check_jwks_uri(value: str) -> str:
     except ValidationError as exc:
         raise ServiceError("De JWKS URI is geen geldige URL.", code="jwks_uri_invalid") from exc
     parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - a port above 65535 raises here
+    except ValueError as exc:
+        raise ServiceError(
+            "De JWKS URI heeft een ongeldig poortnummer.", code="jwks_uri_invalid"
+        ) from exc
     if parts.username or parts.password:
         raise ServiceError(
             "De JWKS URI mag geen gebruikersnaam of wachtwoord bevatten.", code="jwks_uri_invalid"

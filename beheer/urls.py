@@ -5,14 +5,13 @@ from django.urls import include, path
 from beheer import views
 from beheer.accounts import views as account_views
 from beheer.fhir import views as fhir_views
-from portaal import views as portaal_views
 
 admin.site.site_header = "KT Beheer — support"
 admin.site.site_title = "KT Beheer"
 admin.site.index_title = "Beheer van domeinen, applicaties en connecties"
 
 urlpatterns = [
-    path("", portaal_views.start, name="start"),
+    path("", include("portaal.urls")),
     path("health/", views.health, name="health"),
     path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,5 +24,4 @@ urlpatterns = [
     path("", include("connectieaanvragen.urls")),
     path("", include("teams.urls")),
     path("", include("aanmeldingen.urls")),
-    path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

@@ -1,6 +1,5 @@
-from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,13 +15,3 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@never_cache
-@require_GET
-def bench_floor(request):
-    """The benchmark's floor: the cheapest page Django can serve through the whole middleware
-    stack (no database, no template). Only answers in benchmark mode (KT_BENCH=1)."""
-    if not settings.KT_BENCH:
-        raise Http404
-    return HttpResponse(b"ok", content_type="text/plain")

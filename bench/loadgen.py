@@ -10,7 +10,8 @@ the ratio to the floor stays fair, and the absolute numbers are an upper bound.
 
 Each page is driven on its own, by `clients` threads with one keep-alive requests.Session each,
 until `max_requests` responses or `max_seconds` have passed, whichever comes first, after a
-warm-up that is not measured. Only loopback targets are accepted.
+warm-up that is not measured. A page may name its own server (`base`; bench/run.py serves two
+data sizes at once), else the config's `base`. Only loopback targets are accepted.
 
 In `rounds` rounds (default 1): every round drives every page in order, with a `rounds`th of
 the requests and of the time, and a page's numbers are computed over its requests of all
@@ -20,7 +21,8 @@ window compared its one window with the floor's two, and a page's p95 moved by u
 between runs a minute apart (docs/performance.md, section 33). The first round warms up with
 `warmup` requests per client, later rounds with one (new connections). Before the first
 round, `server_warmup` requests of every page (unmeasured) get the server's workers past
-their start: the floor, measured first, once met workers that were still loading.
+their start (what they load lazily): the floor, measured first, once met workers that were
+still loading.
 """
 
 from __future__ import annotations
@@ -155,18 +157,21 @@ def summarize(page: dict, windows: list[dict]) -> dict:
     }
 
 
+def _base(config: dict, page: dict) -> str:
+    return page.get("base") or config["base"]
+
+
 def run_rounds(config: dict) -> list[dict]:
     rounds = max(1, int(config.get("rounds", 1)))
     pages = config["pages"]
     windows: dict[str, list[dict]] = {page["key"]: [] for page in pages}
     if config.get("server_warmup"):
         # Not measured: every page a few times, so that each worker has loaded what it
-        # loads lazily and frozen its heap (gunicorn.conf.py, after its first requests)
-        # before the first page (the floor) is measured.
+        # loads lazily before the first page (the floor) is measured.
         print(f"server warm-up: {config['server_warmup']} requests per page", file=sys.stderr)
         for page in pages:
             drive(
-                config["base"],
+                _base(config, page),
                 page,
                 clients=config["clients"],
                 max_requests=config["server_warmup"],
@@ -178,7 +183,7 @@ def run_rounds(config: dict) -> list[dict]:
         for page in pages:
             windows[page["key"]].append(
                 drive(
-                    config["base"],
+                    _base(config, page),
                     page,
                     clients=config["clients"],
                     # max_requests split over the rounds (the first ones take the rest)
@@ -197,9 +202,11 @@ def run_rounds(config: dict) -> list[dict]:
 def main(path: str) -> None:
     with open(path, encoding="utf-8") as fh:
         config = json.load(fh)
-    host = urlsplit(config["base"]).hostname or ""
-    if not (host == "localhost" or host.startswith("127.")):
-        raise SystemExit(f"refusing a non-loopback target: {config['base']}")
+    bases = {_base(config, page) for page in config["pages"]} or {config.get("base", "")}
+    for base in bases:
+        host = urlsplit(base).hostname or ""
+        if not (host == "localhost" or host.startswith("127.")):
+            raise SystemExit(f"refusing a non-loopback target: {base}")
     json.dump(run_rounds(config), sys.stdout)
 
 

@@ -1,23 +1,38 @@
-"""`make bench`: seed a production-sized PostgreSQL database, serve it with gunicorn on loopback,
-drive the pages from a second process, and write docs/benchmarks.md. Not part of the test suite.
+"""`make bench`: serve the portal with gunicorn on loopback at two data sizes, drive its pages
+from a second process, and write docs/benchmarks.md (and the figures as JSON). Not part of the
+test suite.
 
-    python bench/run.py [--clients 4] [--max-requests 600] [--max-seconds 8] [--rounds 3]
-                        [--out PATH]
+    python bench/run.py [--scale 1] [--small] [--compare OLD.json] [--code DIR] [--only KEYS]
 
-Database: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ktbeheer_bench), created
-when missing and seeded once (`seed_scale --if-empty`); later runs reuse the data.
+Two PostgreSQL databases: BENCH_DATABASE_URL (default .../ktbeheer_bench) holds the default
+environment (`seed_bench`: 300 domains, 2,000 applications, 50,000 instances, 100,000 requests)
+times `--scale`, and its sibling `<name>_small` about 1 % of that (`--small-factor`). Each is
+created and seeded when missing, and seeded again when it holds another scale; later runs reuse
+the data. Both are served at once (one gunicorn each, `gunicorn.conf.py` as production, with
+`bench.settings`: the query counter and the floor view), and every page is driven at both sizes
+one right after the other, in `--rounds` rounds, so that the two sizes meet the same moments of
+a shared machine. `--small` is a quick run (scale 0.01: 500 instances, and 5 in the small one).
 
-To benchmark more pages (the portal screens of issue 3, the API of issue 7), add lines to PAGES.
-The path is formatted with the ids in `BenchContext` (big_domein_id, instance_id, ...).
-The outbox and FHIR scenarios are separate functions (SCENARIOS) that run only when those parts
-exist on the branch; see their docstrings.
+The floor is `/health/` (the middleware stack and one `SELECT 1`, no session): it answers the
+same in every version of the code, so two runs stay comparable. The bench's own `/bench/floor/`
+(no database at all) is measured beside it.
+
+Comparing two versions of the code (issue 16: the previous main and a change, same machine, one
+after the other): check the old one out in a worktree, run
+`bench/run.py --code /path/to/old --database-url .../ktb_bench_old --json old.json --label main`
+from this checkout (the bench is taken from here, the served code from there; an old tree without
+bench/settings.py still runs, since this bench's package is found first), then run it on this
+code with `--compare old.json`: the report shows both columns. `--report-only RUN.json` writes
+the report of a saved run again (e.g. with another `--compare`) without measuring.
+
+To benchmark more pages, add lines to PAGES: the path is formatted with the fields the Django
+step returns (big_domein_id, big_domein_naam, instance_id, ...).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import secrets
@@ -28,6 +43,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,12 +52,15 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ktbeheer_bench"
+SMALL_FACTOR = 0.01
 
-# Targets from issue 8.
+# Targets of issue 16.
 MAX_QUERIES = 12
-PORTAL_FLOOR_RATIO = 3.0
-ADMIN_BIG_CHANGELIST_MS = 1000.0
+MAX_SIZE_RATIO = 1.5  # p95 at full size / p95 at small size
+MAX_FLOOR_RATIO = 10.0  # p95 / p95 of the floor, at full size
+MAX_PREVIOUS_RATIO = 2.0  # p95 / p95 of the compared run, at full size
 RANDOM_PAGE_COST = 1.1
+FLOOR_KEYS = ("floor", "floor-end")
 
 
 @dataclass(frozen=True)
@@ -49,8 +68,7 @@ class Page:
     key: str
     label: str
     user: str | None  # "domeinbeheerder", "applicatiebeheerder", "support" or None
-    path: str  # formatted with BenchContext fields
-    kind: str  # "floor", "portal", "api", "admin", "admin-big" (the <1 s changelists)
+    path: str  # formatted with the fields of the Django step
     headers: dict = field(default_factory=dict)
 
 
@@ -61,176 +79,106 @@ DOM = "/domeinen/{big_domein_naam}/"
 APP = "/applicaties/{applicatie_id}/"
 API = "/api/v1/"
 TOKEN_APP = {"Authorization": "Bearer {app_token}"}  # personal token of the applicatiebeheerder
+DOMAIN_KEY = {"Authorization": "Bearer {domain_key}"}
 
-# The one list to edit. After merging the portal (issue 3) and the API (issue 7), add e.g.
-#   Page("dom", "Domein", "domeinbeheerder", "/domeinen/{big_domein_id}/", "portal"),
-#   Page("api-inst", "API: instanties", "applicatiebeheerder", "/api/v1/instanties/", "api"),
 PAGES = [
-    Page("floor", "Floor: minimale Django-view", None, "/bench/floor/", "floor"),
-    Page("start-dom", "Startscherm (groot domein)", "domeinbeheerder", "/", "portal"),
-    Page("start-app", "Startscherm", "applicatiebeheerder", "/", "portal"),
-    Page("start-sup", "Startscherm (alle domeinen)", "support", "/", "portal"),
+    Page("floor", "Floor: /health/", None, "/health/"),
+    Page("floor-view", "Django zonder database (/bench/floor/)", None, "/bench/floor/"),
+    Page("start-dom", "Startscherm (groot domein)", "domeinbeheerder", "/"),
+    Page("start-app", "Startscherm", "applicatiebeheerder", "/"),
+    Page("start-sup", "Startscherm (alle domeinen)", "support", "/"),
     # The domain's tabs, for a domeinbeheerder of the largest domain.
-    Page("dom", "Domein: details", "domeinbeheerder", DOM, "portal"),
-    Page(
-        "dom-inst", "Domein: instanties", "domeinbeheerder", DOM + "applicatieinstanties/", "portal"
-    ),
+    Page("dom", "Domein: details", "domeinbeheerder", DOM),
+    Page("dom-inst", "Domein: instanties", "domeinbeheerder", DOM + "applicatieinstanties/"),
     Page(
         "dom-inst-status",
         "Domein: instanties, filter in onderhoud",
         "domeinbeheerder",
         DOM + "applicatieinstanties/?status=in_onderhoud",
-        "portal",
     ),
     Page(
         "dom-inst-q",
         "Domein: instanties, zoeken",
         "domeinbeheerder",
         DOM + "applicatieinstanties/?q={app_search}",
-        "portal",
     ),
     Page(
         "dom-inst-one",
         "Domein: instantie",
         "domeinbeheerder",
         DOM + "applicatieinstanties/{instance_client_id}/",
-        "portal",
     ),
-    Page("dom-req", "Domein: aanvragen", "domeinbeheerder", DOM + "connectieaanvragen/", "portal"),
+    Page("dom-req", "Domein: aanvragen", "domeinbeheerder", DOM + "connectieaanvragen/"),
     Page(
         "dom-req-one",
-        "Domein: aanvraag",
+        "Domein: aanvraag (beoordelen)",
         "domeinbeheerder",
         DOM + "connectieaanvragen/{aanvraag_id}/",
-        "portal",
     ),
     # The application's pages, for a beheerder of the most connected application.
-    Page("app", "Applicatie: details", "applicatiebeheerder", APP, "portal"),
+    Page("app", "Applicatie: details", "applicatiebeheerder", APP),
+    Page("app-req", "Applicatie: aanvragen", "applicatiebeheerder", APP + "connectieaanvragen/"),
     Page(
-        "app-req",
-        "Applicatie: aanvragen",
-        "applicatiebeheerder",
-        APP + "connectieaanvragen/",
-        "portal",
-    ),
-    Page(
-        "app-inst",
-        "Applicatie: instanties",
-        "applicatiebeheerder",
-        APP + "applicatieinstanties/",
-        "portal",
+        "app-inst", "Applicatie: instanties", "applicatiebeheerder", APP + "applicatieinstanties/"
     ),
     # The API list endpoints: session, personal token, and the domain key of the largest domain.
-    Page("api-dom", "API: domeinen (sessie)", "domeinbeheerder", API + "domeinen/", "api"),
+    Page("api-dom", "API: domeinen (sessie)", "domeinbeheerder", API + "domeinen/"),
     Page(
         "api-inst-dom",
         "API: instanties (sessie)",
         "domeinbeheerder",
         API + "instanties/?domein={big_domein_naam}",
-        "api",
     ),
-    Page("api-req-dom", "API: aanvragen (sessie)", "domeinbeheerder", API + "aanvragen/", "api"),
-    Page("api-app", "API: applicaties (token)", None, API + "applicaties/", "api", TOKEN_APP),
-    Page("api-inst-app", "API: instanties (token)", None, API + "instanties/", "api", TOKEN_APP),
-    Page("api-req-app", "API: aanvragen (token)", None, API + "aanvragen/", "api", TOKEN_APP),
-    Page("api-rol", "API: rollen (token)", None, API + "rollen/", "api", TOKEN_APP),
-    Page("api-tok", "API: tokens (token)", None, API + "tokens/", "api", TOKEN_APP),
+    Page("api-req-dom", "API: aanvragen (sessie)", "domeinbeheerder", API + "aanvragen/"),
+    Page("api-app", "API: applicaties (token)", None, API + "applicaties/", TOKEN_APP),
+    Page("api-inst-app", "API: instanties (token)", None, API + "instanties/", TOKEN_APP),
+    Page("api-req-app", "API: aanvragen (token)", None, API + "aanvragen/", TOKEN_APP),
+    Page("api-rol", "API: rollen (token)", None, API + "rollen/", TOKEN_APP),
+    Page("api-tok", "API: tokens (token)", None, API + "tokens/", TOKEN_APP),
     Page(
         "api-clients",
         "API: clients grootste domein (domeinsleutel)",
         None,
         API + "domeinen/{big_domein_naam}/clients/",
-        "api",
-        {"Authorization": "Bearer {domain_key}"},
+        DOMAIN_KEY,
     ),
-    Page("api-inst-sup", "API: instanties (support, alle)", "support", API + "instanties/", "api"),
-    Page("admin-index", "Admin: index", "support", f"{ADMIN}/", "admin"),
-    Page("adm-inst", "Admin: instanties", "support", INST, "admin-big"),
+    Page("api-inst-sup", "API: instanties (support, alle)", "support", API + "instanties/"),
+    Page("admin-index", "Admin: index", "support", f"{ADMIN}/"),
+    Page("adm-inst", "Admin: instanties", "support", INST),
     Page(
         "adm-inst-dom",
         "Admin: instanties, filter domein",
         "support",
         INST + "?domein__id__exact={big_domein_id}",
-        "admin-big",
     ),
-    Page(
-        "adm-inst-status",
-        "Admin: instanties, filter in onderhoud",
-        "support",
-        INST + "?status__exact=in_onderhoud",
-        "admin-big",
-    ),
-    Page(
-        "adm-inst-q", "Admin: instanties, zoeken", "support", INST + "?q={app_search}", "admin-big"
-    ),
-    Page("adm-inst-p", "Admin: instanties, pagina 50", "support", INST + "?p=50", "admin-big"),
-    Page(
-        "adm-inst-one",
-        "Admin: instantie (wijzigen)",
-        "support",
-        INST + "{instance_id}/change/",
-        "admin",
-    ),
-    Page("adm-req", "Admin: aanvragen", "support", REQ, "admin-big"),
+    Page("adm-inst-q", "Admin: instanties, zoeken", "support", INST + "?q={app_search}"),
+    Page("adm-inst-one", "Admin: instantie (wijzigen)", "support", INST + "{instance_id}/change/"),
+    Page("adm-req", "Admin: aanvragen", "support", REQ),
     Page(
         "adm-req-open",
         "Admin: aanvragen, filter aangevraagd",
         "support",
         REQ + "?status__exact=aangevraagd",
-        "admin-big",
     ),
-    Page(
-        "adm-req-dom",
-        "Admin: aanvragen, filter domein",
-        "support",
-        REQ + "?domein__id__exact={big_domein_id}",
-        "admin-big",
-    ),
-    Page(
-        "adm-req-year",
-        "Admin: aanvragen, datum 2024",
-        "support",
-        REQ + "?aangevraagd_op__year=2024",
-        "admin-big",
-    ),
-    Page("adm-req-q", "Admin: aanvragen, zoeken", "support", REQ + "?q={app_search}", "admin-big"),
-    Page(
-        "adm-req-one",
-        "Admin: aanvraag (wijzigen)",
-        "support",
-        REQ + "{aanvraag_id}/change/",
-        "admin",
-    ),
-    Page("adm-dom", "Admin: domeinen", "support", f"{ADMIN}/domeinen/domein/", "admin"),
-    Page("adm-app", "Admin: applicaties", "support", f"{ADMIN}/applicaties/applicatie/", "admin"),
-    Page("adm-user", "Admin: gebruikers", "support", f"{ADMIN}/accounts/user/", "admin"),
-    Page("adm-deliv", "Admin: outbox-bezorgingen", "support", f"{ADMIN}/outbox/delivery/", "admin"),
-    Page("floor-end", "Floor (nogmaals, aan het eind)", None, "/bench/floor/", "floor"),
+    Page("adm-req-q", "Admin: aanvragen, zoeken", "support", REQ + "?q={app_search}"),
+    Page("adm-req-one", "Admin: aanvraag (wijzigen)", "support", REQ + "{aanvraag_id}/change/"),
+    Page("adm-user", "Admin: gebruikers", "support", f"{ADMIN}/accounts/user/"),
+    Page("adm-deliv", "Admin: outbox-bezorgingen", "support", f"{ADMIN}/outbox/delivery/"),
+    Page("floor-end", "Floor (nogmaals, aan het eind)", None, "/health/"),
 ]
 
 
-@dataclass
-class BenchContext:
-    users: dict  # role -> User
-    big_domein_id: int
-    big_domein_naam: str
-    big_domein_instances: int
-    instance_id: int
-    instance_client_id: str
-    aanvraag_id: int
-    applicatie_id: int
-    app_search: str
-    counts: dict
-
-
 # --- environment ---
-def bench_env(database_url: str) -> dict:
+def bench_env(database_url: str, code: Path) -> dict:
     env = dict(os.environ)
     if env.get("KT_OMGEVING") == "prd2":
         raise SystemExit("make bench draait nooit op prd2.")
     env.update(
         DATABASE_URL=database_url,
-        KT_BENCH="1",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        # The code under test first; this bench's package after it (found there when the code
+        # under test has no bench package of its own).
+        PYTHONPATH=os.pathsep.join([str(code), str(ROOT)]),
         KT_OMGEVING="lokaal",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -239,34 +187,81 @@ def bench_env(database_url: str) -> dict:
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
         SECURE_HSTS_SECONDS="0",
-        # Persistent connections, as a production deployment should run (see docs/benchmarks.md).
+        # Persistent connections, as a production deployment should run.
         DB_CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
         # The API throttles would answer 429 under load; the bench measures the work, not them.
         KT_API_RATE_DOMEINSLEUTEL="1000000/min",
         KT_API_RATE_TOKEN="1000000/min",
-        DJANGO_SETTINGS_MODULE="beheer.settings",
     )
     return env
 
 
-def ensure_database(database_url: str) -> None:
+def small_url(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    return parts._replace(path=parts.path.rstrip("/") + "_small").geturl()
+
+
+def _seed_mark(scale: float) -> str:
+    return f"kt-bench seed_bench --scale {scale:g}"
+
+
+def ensure_database(database_url: str, scale: float) -> bool:
+    """Create the database when missing; drop and create it again when it holds the seed of
+    another scale (the scale a database was seeded with is its comment). True when it already
+    holds this scale's data."""
     import psycopg
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
     admin_url = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+        if row is not None and row[0] != _seed_mark(scale):
+            print(f"database {name} holds {row[0] or 'other data'}; seeding it again")
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            row = None
+        if row is None:
             conn.execute(f'CREATE DATABASE "{name}"')
             print(f"database {name} created")
         # The planner's cost of a random page read for storage that is not a spinning disk, as
         # README's production section advises (PostgreSQL's default 4 assumes a hard disk).
         conn.execute(f'ALTER DATABASE "{name}" SET random_page_cost = {RANDOM_PAGE_COST}')
+    return row is not None
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def mark_seeded(database_url: str, scale: float | None) -> None:
+    """Record the scale a database was seeded with; None: its data was changed (the scenarios
+    accept requests and queue mails), so that the next run seeds it again."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    mark = "kt-bench: changed by the scenarios" if scale is None else _seed_mark(scale)
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'")
+
+
+def manage(env: dict, code: Path, *args: str) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=code, env=env, check=True)
+
+
+def prepare_database(database_url: str, scale: float, code: Path) -> tuple[dict, str]:
+    env = bench_env(database_url, code)
+    seeded = ensure_database(database_url, scale)
+    manage(env, code, "migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    if seeded:
+        note = "seeded by an earlier run"
+    else:
+        manage(env, code, "seed_bench", f"--scale={scale:g}")
+        mark_seeded(database_url, scale)
+        note = f"seeded in this run in {time.monotonic() - started:.0f} s"
+    print(f"{urlsplit(database_url).path.lstrip('/')}: {note}", file=sys.stderr)
+    return env, note
 
 
 def free_port() -> int:
@@ -275,8 +270,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# --- data for the pages ---
-def build_context() -> BenchContext:
+# --- the Django side: a child process in the code under test ---
+def django_step(env: dict, code: Path, step: str, argument) -> object:
+    """Run `step` of this module in a child process with the code under test first on its path
+    (`python -m bench.run --step ...`, cwd = the code); returns its JSON result."""
+    with tempfile.TemporaryDirectory(prefix="kt-bench-") as tmp:
+        arg_file, out_file = Path(tmp, "in.json"), Path(tmp, "out.json")
+        arg_file.write_text(json.dumps(argument), encoding="utf-8")
+        subprocess.run(
+            [PY, "-m", "bench.run", "--step", step, str(arg_file), str(out_file)],
+            cwd=code,
+            env=env,
+            check=True,
+        )
+        return json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def step_context(_argument) -> dict:
+    """The ids the pages need, a logged-in session per user, the API credentials, row counts."""
     from django.db.models import Count
 
     from applicaties.models import Applicatie
@@ -298,347 +309,172 @@ def build_context() -> BenchContext:
         Connectieaanvraag.objects.filter(domein=big, status="aangevraagd").order_by("pk").first()
         or Connectieaanvraag.objects.filter(domein=big).order_by("pk").first()
     )
-    counts = {
-        m._meta.verbose_name_plural.capitalize(): m.objects.count()
-        for m in (User, Domein, Applicatie, Applicatieinstantie, Connectieaanvraag)
+    fields = {
+        "big_domein_id": big.pk,
+        "big_domein_naam": big.naam,
+        "instance_id": instance.pk,
+        "instance_client_id": str(instance.client_id),
+        "aanvraag_id": aanvraag.pk,
+        "applicatie_id": app.pk,
+        "app_search": app.naam.split(" ")[0],
+        **_credentials(users, big),
     }
-    return BenchContext(
-        users=users,
-        big_domein_id=big.pk,
-        big_domein_naam=big.naam,
-        big_domein_instances=big.n,
-        instance_id=instance.pk,
-        instance_client_id=str(instance.client_id),
-        aanvraag_id=aanvraag.pk,
-        applicatie_id=app.pk,
-        app_search=app.naam.split(" ")[0],
-        counts=counts,
-    )
+    return {
+        "fields": fields,
+        "cookies": {role: {"sessionid": _session(user)} for role, user in users.items()},
+        "big_domein_instances": big.n,
+        "counts": {
+            m._meta.verbose_name_plural.capitalize(): m.objects.count()
+            for m in (User, Domein, Applicatie, Applicatieinstantie, Connectieaanvraag)
+        },
+    }
 
 
-def make_session(user) -> str:
-    """A logged-in session straight in the database, in the state a real login leaves it in
-    (see beheer/accounts/middleware.py): password step done, OTP-verified with a static device
-    of the user, last activity now (idle timeout), no forced password change. No login form, so
-    2FA and lockout neither slow the bench down nor block it."""
+def _session(user) -> str:
+    """A logged-in session straight in the database, in the state a real login leaves it in:
+    password step done, OTP-verified with a static device of the user, last activity now (idle
+    timeout), no forced password change. No login form, so 2FA and lockout neither slow the
+    bench down nor block it. Through the configured session engine, whichever it is."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from beheer.accounts.middleware import LAST_ACTIVITY_KEY
+    from beheer.accounts import middleware
 
     if user.must_change_password:
         type(user).objects.filter(pk=user.pk).update(must_change_password=False)
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     # The backend that really logs users in (the axes backend only guards the password step).
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     device, _ = StaticDevice.objects.get_or_create(user=user, name="bench")
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    store[LAST_ACTIVITY_KEY] = time.time()
+    store[getattr(middleware, "LAST_ACTIVITY_KEY", "kt_last_activity")] = time.time()
     store.create()
     return store.session_key
 
 
-def make_credentials(ctx: BenchContext) -> dict:
-    """A personal token for the applicatiebeheerder and a domain key of the largest domain,
-    made through the API services (the secrets live only in this process)."""
-    from api.services import create_domain_key, create_personal_token
-    from domeinen.models import Domein
+def _credentials(users: dict, big) -> dict:
+    """A personal token of the applicatiebeheerder and a domain key of the largest domain,
+    made through the API's services (the secrets live only in this run)."""
+    try:
+        from beheer.api.services import create_domain_key, create_personal_token
+    except ImportError:  # the API as its own top-level app
+        from api.services import create_domain_key, create_personal_token
 
     _, app_token = create_personal_token(
-        gebruiker=ctx.users["applicatiebeheerder"],
-        naam="bench",
-        by=ctx.users["applicatiebeheerder"],
+        gebruiker=users["applicatiebeheerder"], naam="bench", by=users["applicatiebeheerder"]
     )
-    big = Domein.objects.get(pk=ctx.big_domein_id)
-    _, domain_key = create_domain_key(domein_id=big.pk, naam="bench", by=ctx.users["support"])
+    _, domain_key = create_domain_key(domein_id=big.pk, naam="bench", by=users["support"])
     return {"app_token": app_token, "domain_key": domain_key}
 
 
-# --- server ---
-def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """gunicorn with the project's production configuration (gunicorn.conf.py), so the bench
-    measures what production runs; only the address, the worker and thread counts and the log
-    output come from here (through the environment variables that file reads)."""
-    gunicorn = Path(PY).with_name("gunicorn")
-    server_env = dict(
-        env,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY=str(workers),
-        GUNICORN_THREADS=str(threads),
-        # Formatted and written as in production, but not onto the bench's terminal.
-        GUNICORN_ACCESSLOG=os.devnull,
-        GUNICORN_LOG_LEVEL="warning",
-    )
-    proc = subprocess.Popen(
-        [str(gunicorn), "beheer.wsgi", f"--config={ROOT / 'gunicorn.conf.py'}"],
-        cwd=ROOT,
-        env=server_env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health/", timeout=2).status_code == 200:
-                return proc
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("gunicorn did not answer /health/ within 30 s")
-
-
-# --- EXPLAIN of the heaviest queries ---
-def heaviest_queries(pages: list[dict], n: int = 3) -> tuple[list[dict], dict]:
+def step_explain(pages: list[dict], n: int = 3) -> list[dict]:
     """Render every page in-process three times, keep each distinct SELECT's best time, and
-    EXPLAIN (ANALYZE, BUFFERS) the n slowest. Also returns each page's best in-process time
-    (one request at a time, no HTTP, no concurrency): what the page itself costs."""
+    EXPLAIN (ANALYZE, BUFFERS) the n slowest."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     best: dict[str, dict] = {}
-    single: dict[str, float] = {}
     for page in pages:
         client = Client()
         for name, value in page["cookies"].items():
             client.cookies[name] = value
         for _ in range(3):
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
                 client.get(page["path"], headers=page["headers"])
-                ms = (time.perf_counter() - t0) * 1000
-            single[page["key"]] = min(ms, single.get(page["key"], ms))
             for q in ctx.captured_queries:
                 sql = q["sql"]
                 if not sql.lstrip().upper().startswith("SELECT"):
                     continue
                 t = float(q["time"]) * 1000
                 if sql not in best or t < best[sql]["ms"]:
-                    best[sql] = {"ms": t, "page": page["key"], "sql": sql}
+                    best[sql] = {"ms": t, "path": page["path"], "sql": sql}
     top = sorted(best.values(), key=lambda x: -x["ms"])[:n]
     with connection.cursor() as cursor:
         for item in top:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + item["sql"])
             item["plan"] = "\n".join(row[0] for row in cursor.fetchall())
-    return top, single
+    return top
 
 
-# --- scenarios ---
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+def step_scenarios(_argument) -> list[dict]:
+    from bench.scenarios import SCENARIOS
+
+    return [scenario(dict(os.environ)) for scenario in SCENARIOS]
 
 
-def _wait_port(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+STEPS = {"context": step_context, "explain": step_explain, "scenarios": step_scenarios}
+
+
+def run_step(step: str, arg_file: str, out_file: str) -> int:
+    import django
+
+    django.setup()
+    argument = json.loads(Path(arg_file).read_text(encoding="utf-8"))
+    Path(out_file).write_text(json.dumps(STEPS[step](argument)), encoding="utf-8")
+    return 0
+
+
+# --- server ---
+def start_server(env: dict, code: Path, port: int, workers: int | None) -> subprocess.Popen:
+    """gunicorn with the production configuration of the code under test (its
+    gunicorn.conf.py); only the address, the worker count and the log output come from here."""
+    server_env = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        # Formatted and written as in production, but not onto the bench's terminal.
+        GUNICORN_ACCESSLOG=os.devnull,
+        GUNICORN_LOG_LEVEL="warning",
+    )
+    if workers:
+        server_env["WEB_CONCURRENCY"] = str(workers)
+    return subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "beheer.wsgi",
+            f"--config={code / 'gunicorn.conf.py'}",
+        ],
+        cwd=code,
+        env=server_env,
+    )
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Until `url` answers 200; every failure (refused, reset, read timeout) is retried until a
+    generous deadline, so a busy machine only makes it slower."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"{url}: the server stopped while starting")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.2)
+        time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
-ACCEPT_N = 40
-ACCEPT_TARGET_MS = 1000.0
-
-
-def scenario_accept_to_device(ctx: BenchContext, env: dict) -> dict:
-    """Accept → KT2Device visible on the FHIR server, target p95 < 1 s.
-
-    Starts the local FHIR dev server (sekmet, `beheer.fhir.devserver`) on a loopback port, points
-    the domain with the most open requests at it (fhir_auth "geen"), and accepts ACCEPT_N of its
-    open requests one after another through `accept_request` in this process (the gunicorn
-    server is stopped by now). Each sample runs from just before the accept call until
-    GET Device/<client_id> on the FHIR server answers 200: the transaction, the outbox row, the
-    push right after commit (OUTBOX_SEND_ON_COMMIT) and the read-back.
-    """
-    from django.conf import settings
-    from django.db.models import Count, Q
-
-    from beheer.fhir.auth import AUTH_NONE
-    from connectieaanvragen.models import Connectieaanvraag
-    from connectieaanvragen.services import accept_request
-    from domeinen.models import Applicatieinstantie, Domein, FhirStatus
-
-    name = "Accepteren → Device zichtbaar op de FHIR-server"
-    domein = (
-        Domein.objects.annotate(
-            n=Count("connectieaanvragen", filter=Q(connectieaanvragen__status="aangevraagd"))
-        )
-        .order_by("-n", "pk")
-        .first()
-    )
-    open_ids = list(
-        Connectieaanvraag.objects.filter(domein=domein, status="aangevraagd")
-        .order_by("pk")
-        .values_list("pk", flat=True)[:ACCEPT_N]
-    )
-    if len(open_ids) < 10:
-        return {"name": name, "skipped": "te weinig open aanvragen over (seed opnieuw)"}
-    decider = domein.beheerders.order_by("pk").first()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/api/v1/{domein.naam}/fhir/r4"
-    data_dir = tempfile.mkdtemp(prefix="bench-fhir-")
-    fhir = subprocess.Popen(
-        [PY, "-m", "beheer.fhir.devserver", f"--port={port}", f"--data-dir={data_dir}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    saved = (domein.fhir_base_url, domein.fhir_auth)
-    saved_backend = settings.EMAIL_BACKEND
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # accept mails
-    samples, failed = [], 0
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        _wait_port(f"{base}/metadata", fhir)
-        Domein.objects.filter(pk=domein.pk).update(fhir_base_url=base + "/", fhir_auth=AUTH_NONE)
-        session = requests.Session()
-        for request_id in open_ids:
-            t0 = time.perf_counter()
-            aanvraag = accept_request(request_id=request_id, by=decider)
-            client_id = aanvraag.instantie.client_id
-            deadline = t0 + 10
-            while time.perf_counter() < deadline:
-                r = session.get(f"{base}/Device/{client_id}", timeout=5)
-                if r.status_code == 200:
-                    samples.append((time.perf_counter() - t0) * 1000)
-                    break
-                time.sleep(0.01)
-            else:
-                failed += 1
-        synced = Applicatieinstantie.objects.filter(
-            connectieaanvraag__pk__in=open_ids, fhir_status=FhirStatus.GESYNCHRONISEERD
-        ).count()
-    finally:
-        settings.EMAIL_BACKEND = saved_backend
-        Domein.objects.filter(pk=domein.pk).update(fhir_base_url=saved[0], fhir_auth=saved[1])
-        fhir.terminate()
-        fhir.wait(timeout=30)
-    p50, p95 = _pct(samples, 0.5), _pct(samples, 0.95)
-    ok = not failed and p95 < ACCEPT_TARGET_MS
-    return {
-        "name": name,
-        "ok": ok,
-        "result": (
-            f"{len(samples)} of {len(open_ids)} requests of domain `{domein.naam}` accepted one "
-            f"after another; Device readable after p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-            f"max {max(samples):.0f} ms; {synced} instances recorded as gesynchroniseerd; "
-            f"{failed} not visible within 10 s. Target p95 < {ACCEPT_TARGET_MS:.0f} ms: "
-            f"{_ok(ok)}."
-        ),
-    }
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
-MAIL_N = 1000
-MAIL_WORKERS = 2
-MAIL_TARGET_S = 30.0
+# --- figures ---
+def machine(database_url: str) -> dict:
+    import psycopg
 
-
-def scenario_outbox_mail(ctx: BenchContext, env: dict) -> dict:
-    """1,000 queued mails delivered by the outbox worker to a local SMTP server in < 30 s.
-
-    Starts aiosmtpd on a free loopback port (counting the messages), queues MAIL_N mails in one
-    transaction without the after-commit attempt (only the worker delivers them), then starts
-    MAIL_WORKERS `manage.py run_outbox` processes with EMAIL_BACKEND smtp on that port, and
-    times from the workers' start until the SMTP server has received all MAIL_N messages.
-    """
-    import threading
-
-    from aiosmtpd.controller import Controller
-    from django.db import transaction
-
-    from beheer.outbox.models import Delivery
-    from beheer.outbox.services import EMAIL_KIND, queue_delivery
-
-    name = f"Outbox: {MAIL_N:,} mails naar een lokale SMTP-server".replace(",", ".")
-    received = []
-    all_in = threading.Event()
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(len(envelope.content))
-            if len(received) >= MAIL_N:
-                all_in.set()
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    tag = secrets.token_hex(4)
-    with transaction.atomic():
-        for i in range(MAIL_N):
-            to = f"bench{i}@ontvanger.schaal.koppeltaal.invalid"
-            subject = f"Benchmark {tag} bericht {i + 1}"
-            queue_delivery(
-                kind=EMAIL_KIND,
-                payload={
-                    "to": to,
-                    "subject": subject,
-                    "text": "Dit is een testbericht van make bench.\n" * 20,
-                    "html": "<p>Dit is een testbericht van make bench.</p>" * 20,
-                },
-                recipient=to,
-                subject=subject,
-                try_now=False,
-            )
-    worker_env = dict(
-        env,
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(port),
-        OUTBOX_POLL_SECONDS="1",
-    )
-    t0 = time.perf_counter()
-    workers = [
-        subprocess.Popen(
-            [PY, "manage.py", "run_outbox", "--batch-size=50"],
-            cwd=ROOT,
-            env=worker_env,
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(MAIL_WORKERS)
-    ]
-    try:
-        done = all_in.wait(timeout=120)
-        seconds = time.perf_counter() - t0
-    finally:
-        for w in workers:
-            w.terminate()
-        for w in workers:
-            w.wait(timeout=60)
-        controller.stop()
-    sent = Delivery.objects.filter(subject__startswith=f"Benchmark {tag} ", status="verzonden")
-    n_sent = sent.count()
-    ok = done and seconds < MAIL_TARGET_S
-    return {
-        "name": name,
-        "ok": ok,
-        "result": (
-            f"{len(received)} of {MAIL_N} messages received by aiosmtpd in {seconds:.1f} s "
-            f"({len(received) / seconds:.0f} mails/s) with {MAIL_WORKERS} `run_outbox` workers "
-            f"(batch 50, one SMTP connection per message); {n_sent} deliveries recorded as sent. "
-            f"Target < {MAIL_TARGET_S:.0f} s: {_ok(ok)}."
-        ),
-    }
-
-
-SCENARIOS = [scenario_accept_to_device, scenario_outbox_mail]
-
-
-# --- report ---
-def machine() -> dict:
-    cpu = "?"
+    cpu, mem = "?", "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -647,309 +483,426 @@ def machine() -> dict:
         mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f"{mem_kb / 1024 / 1024:.1f} GiB"
     except OSError:
-        mem = "?"
-    import django
-    import gunicorn
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
+        pass
+    with psycopg.connect(database_url) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
     return {
         "CPU": cpu,
         "Cores": str(os.cpu_count()),
         "Geheugen": mem,
         "OS": platform.platform(),
         "Python": platform.python_version(),
-        "Django": django.get_version(),
+        "Django": metadata.version("django"),
         "PostgreSQL": pg,
-        "gunicorn": gunicorn.__version__,
-        "Datum": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "gunicorn": metadata.version("gunicorn"),
     }
 
 
+def code_version(code: Path) -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(code), *args], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return f"{code.name} (not a git checkout)"
+    dirty = (
+        " (with uncommitted changes)"
+        if git("status", "--porcelain", "--untracked-files=no")
+        else ""
+    )
+    return f"{git('rev-parse', '--abbrev-ref', 'HEAD')} {commit}{dirty}"
+
+
+def floor_p95(results: dict, size: str) -> float:
+    values = [
+        results[f"{key}@{size}"]["p95_ms"] for key in FLOOR_KEYS if f"{key}@{size}" in results
+    ]
+    return sum(values) / len(values) if values else float("nan")
+
+
+def figures(args, pages: list[Page], results: dict, contexts: dict, notes: dict, db: str) -> dict:
+    """Everything the report shows, as JSON (what `--compare` reads back)."""
+    rows = []
+    floor = floor_p95(results, "full")
+    for p in pages:
+        full, small = results[f"{p.key}@full"], results[f"{p.key}@small"]
+        rows.append(
+            {
+                "key": p.key,
+                "label": p.label,
+                "user": p.user,
+                "path": p.path,
+                "full": full,
+                "small": small,
+                "size_ratio": full["p95_ms"] / small["p95_ms"] if small["p95_ms"] else None,
+                "floor_ratio": full["p95_ms"] / floor if floor else None,
+            }
+        )
+    return {
+        "label": args.label,
+        "code": code_version(args.code),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(db),
+        "load_before": list(LOAD_AT_START),
+        "load_after": list(os.getloadavg()),
+        "settings": {
+            "scale": args.scale,
+            "small_factor": args.small_factor,
+            "clients": args.clients,
+            "workers": args.workers,
+            "max_requests": args.max_requests,
+            "max_seconds": args.max_seconds,
+            "rounds": args.rounds,
+            "warmup": args.warmup,
+            "server_warmup": args.server_warmup,
+        },
+        "sizes": {
+            size: {
+                "counts": contexts[size]["counts"],
+                "big_domein": contexts[size]["fields"]["big_domein_naam"],
+                "big_domein_instances": contexts[size]["big_domein_instances"],
+                "seed": notes[size],
+            }
+            for size in ("full", "small")
+        },
+        "floor_ms": {"full": floor, "small": floor_p95(results, "small")},
+        "pages": rows,
+    }
+
+
+# --- report ---
 def _ok(flag: bool | None) -> str:
     return "—" if flag is None else ("ja" if flag else "**NEE**")
 
 
-NOTES_START = "<!-- notes: kept by make bench -->"
-NOTES_END = "<!-- /notes -->"
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
-def _preserved_notes(out: Path) -> list[str]:
-    """The hand-written analysis between the notes markers survives a re-run."""
-    try:
-        text = out.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    if NOTES_START not in text or NOTES_END not in text:
-        return []
-    body = text.split(NOTES_START, 1)[1].split(NOTES_END, 1)[0]
-    return [NOTES_START + body + NOTES_END, ""]
+def _queries(r: dict) -> str:
+    lo, hi = r["queries_min"], r["queries_max"]
+    return "—" if hi is None else (str(hi) if lo == hi else f"{lo}–{hi}")
 
 
-def write_report(
-    out: Path, *, args, ctx, seed_note, results, explains, scenarios, server
-) -> list[str]:
-    by_key = {r["key"]: r for r in results}
-    floors = [r["p95_ms"] for r in results if r["kind"] == "floor"]
-    floor = sum(floors) / len(floors)
-    singles = [r["single_ms"] for r in results if r["kind"] == "floor" and r.get("single_ms")]
-    floor_single = min(singles) if singles else None
-    failures = []
-    rows = []
-    for r in results:
-        ratio = r["p95_ms"] / floor if floor else float("nan")
-        q = r["queries_max"]
-        ok_q = None if q is None else q <= MAX_QUERIES
-        ok_t = None
-        if r["kind"] == "portal":
-            ok_t = ratio <= PORTAL_FLOOR_RATIO
-        elif r["kind"] == "admin-big":
-            ok_t = r["p95_ms"] < ADMIN_BIG_CHANGELIST_MS
-        bad_status = {s: n for s, n in r["statuses"].items() if s != "200"}
-        if ok_q is False or ok_t is False or bad_status:
-            failures.append(r["key"])
-        queries = (
-            "—"
-            if q is None
-            else (f"{r['queries_min']}" if r["queries_min"] == q else f"{r['queries_min']}–{q}")
+def _queries_cell(row: dict) -> str:
+    """The statements per request at full size, and at small size when they differ."""
+    full, small = _queries(row["full"]), _queries(row["small"])
+    return full if full == small else f"{full} (small: {small})"
+
+
+def page_verdicts(row: dict, previous: dict | None) -> dict:
+    """Per target: True (met), False (missed), None (not applicable)."""
+    floor_page = row["key"] in FLOOR_KEYS or row["key"] == "floor-view"
+    q = [row[s]["queries_max"] for s in ("full", "small") if row[s]["queries_max"] is not None]
+    statuses = {code for s in ("full", "small") for code in row[s]["statuses"] if code != "200"}
+    return {
+        "queries": (max(q) <= MAX_QUERIES) if q else None,
+        "size": None
+        if floor_page or row["size_ratio"] is None
+        else row["size_ratio"] <= MAX_SIZE_RATIO,
+        "floor": None
+        if floor_page or row["floor_ratio"] is None
+        else row["floor_ratio"] <= MAX_FLOOR_RATIO,
+        "previous": None
+        if floor_page or previous is None
+        else row["full"]["p95_ms"] <= MAX_PREVIOUS_RATIO * previous["full"]["p95_ms"],
+        "status": not statuses,
+        "bad_statuses": sorted(statuses),
+    }
+
+
+def render_report(data: dict, previous: dict | None, explains: list, scenarios: list) -> str:
+    s, full, small = data["settings"], data["sizes"]["full"], data["sizes"]["small"]
+    prev_pages = {p["key"]: p for p in previous["pages"]} if previous else {}
+    head = [
+        "Page",
+        "SQL/request",
+        "p95 full ms",
+        "p95 small ms",
+        f"full / small (≤ {MAX_SIZE_RATIO})",
+        f"p95 / floor (≤ {MAX_FLOOR_RATIO:.0f})",
+    ]
+    if previous:
+        head += [
+            f"p95 full ms, {previous['label']}",
+            f"/ {previous['label']} (≤ {MAX_PREVIOUS_RATIO:.0f})",
+        ]
+    head.append("targets met")
+    rows, missed = [], []
+    for row in data["pages"]:
+        prev = prev_pages.get(row["key"])
+        v = page_verdicts(row, prev)
+        flags = [v[k] for k in ("queries", "size", "floor", "previous", "status")]
+        ok = None if all(f is None for f in flags) else all(f is not False for f in flags)
+        if ok is False:
+            missed.append(row["key"])
+        cells = [
+            f"{row['label']} `{row['key']}`",
+            _queries_cell(row) + ("" if v["queries"] is not False else f" **> {MAX_QUERIES}**"),
+            f"{row['full']['p95_ms']:.1f}",
+            f"{row['small']['p95_ms']:.1f}",
+            "—" if row["size_ratio"] is None else f"{row['size_ratio']:.2f}",
+            "—" if row["floor_ratio"] is None else f"{row['floor_ratio']:.1f}×",
+        ]
+        if previous:
+            cells += (
+                [
+                    f"{prev['full']['p95_ms']:.1f}",
+                    f"{row['full']['p95_ms'] / prev['full']['p95_ms']:.2f}",
+                ]
+                if prev
+                else ["—", "—"]
+            )
+        cells.append(
+            _ok(ok) + (f" (status {', '.join(v['bad_statuses'])})" if v["bad_statuses"] else "")
         )
-        single = r.get("single_ms")
-        single_txt = "—" if single is None else f"{single:.1f}"
-        if single is not None and floor_single:
-            single_txt += f" ({single / floor_single:.0f}×)"
-        rows.append(
-            f"| {r['label']} | {r['user'] or '—'} | `{r['path']}` | {r['n']} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {' / '.join(f'{x:.0f}' for x in r['round_p95_ms'])} | "
-            f"{r['rps']:.0f} | {queries} | {ratio:.1f}× | {single_txt} | "
-            f"{_ok(ok_q)} | "
-            f"{_ok(ok_t)}{' (status ' + str(bad_status) + ')' if bad_status else ''} |"
-        )
-    m = machine()
+        rows.append("| " + " | ".join(cells) + " |")
     lines = [
         "# Benchmarks",
         "",
         "Written by `make bench` (`bench/run.py`); do not edit by hand. The suite never times "
-        "anything; this is where speed is measured.",
+        "anything; this is where speed is measured. What the bench measures and the decisions "
+        "that came out of it: [performance.md](performance.md).",
         "",
-        "What was changed for speed, and why: [performance.md](performance.md).",
-        "",
-        "**Noise.** Load average (1 / 5 / 15 min) before the run: "
-        + " / ".join(f"{x:.1f}" for x in LOAD_AT_START)
-        + "; at the end: "
-        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
-        + " (the bench's own server and load generator count in it). The server, the load "
-        "generator and PostgreSQL share the machine's cores, so absolute numbers vary between "
-        "runs by some 20 %; compare ratios, and re-run before drawing conclusions from one row.",
+        f"Run of {data['date']} on `{data['code']}`"
+        + (f" ({data['label']})" if data["label"] else "")
+        + (
+            f"; compared with `{previous['code']}` ({previous['label']}) of {previous['date']}"
+            if previous
+            else ""
+        )
+        + ".",
         "",
         "## Machine",
         "",
         "| | |",
         "|---|---|",
-        *[f"| {k} | {v} |" for k, v in m.items()],
+        *[f"| {k} | {v} |" for k, v in data["machine"].items()],
+        f"| Load (1 / 5 / 15 min) before / after | "
+        f"{' / '.join(f'{x:.1f}' for x in data['load_before'])} — "
+        f"{' / '.join(f'{x:.1f}' for x in data['load_after'])} |",
+        "",
+        "The server, the load generator and PostgreSQL share the machine's cores, so absolute "
+        "numbers vary between runs by some 20 %; compare ratios, and re-run before drawing "
+        "conclusions from one row.",
         "",
         "## Set-up",
         "",
-        "- Data (`manage.py seed_scale`, defaults): "
-        + ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in ctx.counts.items())
-        + f"; the largest domain (`{ctx.big_domein_naam}`) holds {ctx.big_domein_instances:,} "
-        "instances.".replace(",", ".")
-        + f" Database {seed_note}.",
-        f"- Server: gunicorn, {server['workers']} workers × {server['threads']} thread(s) "
-        "(`gunicorn.conf.py`: gthread, keep-alive), DEBUG=0, PostgreSQL on loopback, "
-        "persistent database connections (`DB_CONN_MAX_AGE=60`), prepared statements "
-        f"(`DB_PREPARED_STATEMENTS`, default on), `random_page_cost = {RANDOM_PAGE_COST}` on the "
-        "database (SSD; README), `KT_BENCH=1` (query counter and floor view).",
-        f"- Load: a separate process (`bench/loadgen.py`), {args.clients} concurrent keep-alive "
-        f"clients per page, at most {args.max_requests} requests or {args.max_seconds} s per page "
-        f"in {args.rounds} rounds (each round drives every page in turn with 1/{args.rounds} of "
-        "them; a page's numbers are over all its rounds, so its samples come from moments spread "
-        f"over the run, as the floor's do), after {args.warmup} warm-up requests per client in "
-        f"the first round and one in later rounds; before the first round {server['warmup']} "
-        "unmeasured requests of every page warm the server's workers up. Latency is measured "
-        "in the client.",
-        "- Users: sessions created directly in the database (no login form) for the first "
+        f"- Full size (`seed_bench --scale {s['scale']:g}`): "
+        + ", ".join(f"{k}: {_n(v)}" for k, v in full["counts"].items())
+        + f"; the largest domain (`{full['big_domein']}`) holds {_n(full['big_domein_instances'])} "
+        f"instances. {full['seed'].capitalize()}.",
+        f"- Small size (`--scale {s['scale'] * s['small_factor']:g}`, about "
+        f"{s['small_factor']:.0%} of the rows): "
+        + ", ".join(f"{k}: {_n(v)}" for k, v in small["counts"].items())
+        + f"; the largest domain holds {_n(small['big_domein_instances'])} instances. "
+        f"{small['seed'].capitalize()}.",
+        "- Server: one gunicorn per size with the code's own `gunicorn.conf.py` "
+        f"({s['workers'] or 'its default number of'} workers), `DJANGO_SETTINGS_MODULE="
+        "bench.settings` (the product's settings plus the query counter and `/bench/floor/`), "
+        "DEBUG=0, PostgreSQL on loopback, persistent connections (`DB_CONN_MAX_AGE=60`), "
+        f"`random_page_cost = {RANDOM_PAGE_COST}`.",
+        f"- Load: a separate process (`bench/loadgen.py`), {s['clients']} concurrent keep-alive "
+        f"clients, per page and size at most {s['max_requests']} requests or "
+        f"{s['max_seconds']:g} s, "
+        f"in {s['rounds']} rounds; in every round each page is driven at full size and right "
+        f"after at small size. {s['server_warmup']} unmeasured requests per page and size before "
+        f"the first round, {s['warmup']} per client at the start of each page's first round. "
+        "Latency measured in the client.",
+        "- Users: sessions made directly in the database (no login form) for the first "
         "domeinbeheerder of the largest domain, the first applicatiebeheerder of the most "
         "connected application, and a support user.",
-        f"- Floor: p95 of `/bench/floor/` = {floor:.1f} ms (mean of the first and the last "
-        "floor page, each over all its rounds).",
+        f"- Floor: `/health/` (all middleware, one `SELECT 1`, no session), mean p95 of its first "
+        f"and last row: {data['floor_ms']['full']:.1f} ms at full size, "
+        f"{data['floor_ms']['small']:.1f} ms at small size.",
         "",
         "## Pages",
         "",
-        f"Targets: at most {MAX_QUERIES} SQL queries per page; portal pages p95 ≤ "
-        f"{PORTAL_FLOOR_RATIO:.0f}× the floor; admin changelists of Applicatieinstantie and "
-        f"Connectieaanvraag p95 < {ADMIN_BIG_CHANGELIST_MS:.0f} ms.",
+        f"Targets (issue 16): at most {MAX_QUERIES} SQL statements per request; p95 at full "
+        f"size at most {MAX_SIZE_RATIO}× the p95 at small size (cost does not grow with the "
+        f"data); p95 at most {MAX_FLOOR_RATIO:.0f}× the floor"
+        + (f"; p95 at most {MAX_PREVIOUS_RATIO:.0f}× that of the compared run" if previous else "")
+        + "; every response 200.",
         "",
-        "| Page | User | Path | n | p50 ms | p95 ms | p95 per round | req/s | SQL/request "
-        "| p95 / floor | alone ms (/ floor) | ≤ 12 SQL | time target |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(head) - 2) + ["---"]) + "|",
         *rows,
         "",
-        "*alone ms*: the best of three in-process renders (Django test client, one request at a "
-        "time, no HTTP, no other load from this run), and its ratio to the floor rendered the "
-        f"same way ({floor_single or 0:.1f} ms): what the page itself costs in CPU and SQL.",
-        "",
-        *_preserved_notes(out),
-        "## Scenarios",
-        "",
-        *[
-            f"- {s['name']}: "
-            + (f"not measured ({s['skipped']})." if "skipped" in s else s["result"])
-            for s in scenarios
-        ],
-        "",
-        "## EXPLAIN (ANALYZE, BUFFERS) of the three heaviest queries",
-        "",
-        "Each page rendered three times in-process; every distinct SELECT keeps its best time.",
+        "Targets missed: " + (", ".join(f"`{k}`" for k in missed) if missed else "none") + ".",
         "",
     ]
-    for i, item in enumerate(explains, 1):
+    if scenarios:
         lines += [
-            f"### {i}. {item['ms']:.1f} ms, page `{by_key[item['page']]['path']}`",
+            "## Scenarios (full size)",
             "",
-            "```sql",
-            item["sql"],
-            "```",
-            "",
-            "```",
-            item["plan"],
-            "```",
+            *[
+                f"- {x['name']}: "
+                + (f"not measured ({x['skipped']})." if "skipped" in x else x["result"])
+                for x in scenarios
+            ],
             "",
         ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines), encoding="utf-8")
-    return failures
+    if explains:
+        lines += [
+            "## EXPLAIN (ANALYZE, BUFFERS) of the three heaviest queries (full size)",
+            "",
+            "Each page rendered three times in-process; every distinct SELECT keeps its best time.",
+            "",
+        ]
+        for i, item in enumerate(explains, 1):
+            lines += [
+                f"### {i}. {item['ms']:.1f} ms, page `{item['path']}`",
+                "",
+                "```sql",
+                item["sql"],
+                "```",
+                "",
+                "```",
+                item["plan"],
+                "```",
+                "",
+            ]
+    return "\n".join(lines)
 
 
 # Before anything of the bench runs: how busy the machine already was.
 LOAD_AT_START = os.getloadavg()
 
 
-def main() -> int:
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--scale", type=float, default=1.0, help="full size: seed_bench --scale")
+    parser.add_argument(
+        "--small", action="store_true", help="a quick run: --scale 0.01, fewer requests"
+    )
+    parser.add_argument("--small-factor", type=float, default=SMALL_FACTOR)
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to serve")
+    parser.add_argument("--clients", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--max-requests", type=int, default=600)
     parser.add_argument("--max-seconds", type=float, default=8.0)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--server-warmup", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", default="", help="comma-separated page keys (floors always)")
+    parser.add_argument("--no-scenarios", action="store_true")
+    parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--label", default="", help="a name for this run in a comparison")
+    parser.add_argument("--compare", type=Path, help="the JSON of an earlier run, shown beside")
+    parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench" / "latest.json")
     parser.add_argument(
-        "--server-warmup",
-        type=int,
-        default=None,
-        help="unmeasured requests per page before the first round (default: enough for every "
-        "worker to pass GUNICORN_GC_FREEZE_AFTER requests)",
+        "--report-only",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: write the report of an earlier run's JSON (with --compare)",
     )
-    # The defaults of gunicorn.conf.py: 2 x cores + 1 processes of one thread each.
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seed-args", default="", help="extra arguments for seed_scale")
-    parser.add_argument("--only", default="", help="comma-separated page keys")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.small:
+        args.scale = min(args.scale, 0.01)
+        args.max_requests = min(args.max_requests, 150)
+        args.max_seconds = min(args.max_seconds, 3.0)
+        args.rounds = min(args.rounds, 2)
+        args.server_warmup = min(args.server_warmup, 3)
+    args.code = args.code.resolve()
+    return args
 
-    env = bench_env(args.database_url)
-    ensure_database(args.database_url)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    import psycopg
 
-    with psycopg.connect(args.database_url) as conn:
-        seeded = conn.execute("SELECT EXISTS (SELECT 1 FROM domeinen_domein)").fetchone()[0]
-    started = time.monotonic()
-    manage(env, "seed_scale", "--if-empty", *args.seed_args.split())
-    seed_note = (
-        "already seeded by an earlier run (seed_scale skipped)"
-        if seeded
-        else f"seeded in this run by `seed_scale` in {time.monotonic() - started:.1f} s"
-    )
-    print(f"seed: {seed_note}")
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    previous = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
+    if args.report_only:
+        data = json.loads(args.report_only.read_text(encoding="utf-8"))
+        report = render_report(data, previous, data["explains"], data["scenarios"])
+        args.out.write_text(report, encoding="utf-8")
+        print(f"written: {args.out}")
+        return 0
+    urls = {"full": args.database_url, "small": small_url(args.database_url)}
+    scales = {"full": args.scale, "small": args.scale * args.small_factor}
+    envs, notes, contexts = {}, {}, {}
+    for size in ("full", "small"):
+        envs[size], notes[size] = prepare_database(urls[size], scales[size], args.code)
+    manage(envs["full"], args.code, "collectstatic", "--noinput", "-v0")
+    for size in ("full", "small"):
+        contexts[size] = django_step(envs[size], args.code, "context", None)
 
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    ctx = build_context()
-    cookies = {role: {"sessionid": make_session(u)} for role, u in ctx.users.items()}
-    fields = {k: v for k, v in vars(ctx).items() if isinstance(v, int | str)}
-    fields.update(make_credentials(ctx))
     only = {k for k in args.only.split(",") if k}
-    pages = [
-        {
-            "key": p.key,
-            "label": p.label,
-            "user": p.user,
-            "kind": p.kind,
+    pages = [p for p in PAGES if not only or p.key in only or p.key in FLOOR_KEYS]
+
+    def loadgen_page(p: Page, size: str, port: int) -> dict:
+        fields, cookies = contexts[size]["fields"], contexts[size]["cookies"]
+        return {
+            "key": f"{p.key}@{size}",
+            "base": f"http://127.0.0.1:{port}",
             "path": p.path.format(**fields),
             "cookies": cookies[p.user] if p.user else {},
             "headers": {k: v.format(**fields) for k, v in p.headers.items()},
         }
-        for p in PAGES
-        if not only or p.key in only or p.kind == "floor"
-    ]
 
-    # Unmeasured requests per page before the first round: enough for every worker to pass
-    # GUNICORN_GC_FREEZE_AFTER requests (gunicorn.conf.py), with a margin for an uneven spread.
-    freeze_after = int(env.get("GUNICORN_GC_FREEZE_AFTER") or 100)
-    server_warmup = args.server_warmup
-    if server_warmup is None:
-        server_warmup = max(10, math.ceil(1.5 * args.workers * freeze_after / len(pages)))
-    port = free_port()
-    server = start_server(env, port, args.workers, args.threads)
+    ports = {size: free_port() for size in ("full", "small")}
+    servers = {
+        size: start_server(envs[size], args.code, ports[size], args.workers)
+        for size in ("full", "small")
+    }
     try:
+        for size, proc in servers.items():
+            wait_for(f"http://127.0.0.1:{ports[size]}/health/", proc)
         config = {
-            "base": f"http://127.0.0.1:{port}",
             "clients": args.clients,
             "max_requests": args.max_requests,
             "max_seconds": args.max_seconds,
             "warmup": args.warmup,
             "rounds": args.rounds,
-            "server_warmup": server_warmup,
-            "pages": pages,
+            "server_warmup": args.server_warmup,
+            # Each page at full size, then right after at small size.
+            "pages": [
+                loadgen_page(p, size, ports[size]) for p in pages for size in ("full", "small")
+            ],
         }
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
             json.dump(config, fh)
-        run = subprocess.run(
-            [PY, str(ROOT / "bench" / "loadgen.py"), fh.name],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,  # the results; progress goes straight to stderr
-            text=True,
-            timeout=len(pages) * (args.max_seconds + 60),
-        )
-        os.unlink(fh.name)
+        try:
+            run = subprocess.run(
+                [PY, str(ROOT / "bench" / "loadgen.py"), fh.name],
+                cwd=ROOT,
+                env=envs["full"],
+                check=True,
+                stdout=subprocess.PIPE,  # the results; progress goes straight to stderr
+                text=True,
+            )
+        finally:
+            os.unlink(fh.name)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    results = json.loads(run.stdout)
-    meta = {p["key"]: p for p in pages}
-    for r in results:
-        r.update(
-            label=meta[r["key"]]["label"], user=meta[r["key"]]["user"], kind=meta[r["key"]]["kind"]
-        )
+        for proc in servers.values():
+            stop(proc)
+    results = {r["key"]: r for r in json.loads(run.stdout)}
 
-    explains, single = heaviest_queries(pages)
-    for r in results:
-        r["single_ms"] = single.get(r["key"])
-    scenarios = [scenario(ctx, env) for scenario in SCENARIOS]
-    failures = write_report(
-        args.out,
-        args=args,
-        ctx=ctx,
-        seed_note=seed_note,
-        results=results,
-        explains=explains,
-        scenarios=scenarios,
-        server={"workers": args.workers, "threads": args.threads, "warmup": server_warmup},
-    )
-    print(f"written: {args.out}")
-    if failures:
-        print("targets missed: " + ", ".join(failures))
+    explains = []
+    if not args.no_explain:
+        explains = django_step(
+            envs["full"],
+            args.code,
+            "explain",
+            [loadgen_page(p, "full", 0) for p in pages if p.key not in FLOOR_KEYS],
+        )
+    scenarios = []
+    if not args.no_scenarios:
+        mark_seeded(urls["full"], None)
+        scenarios = django_step(envs["full"], args.code, "scenarios", None)
+    data = figures(args, pages, results, contexts, notes, urls["full"])
+    data["explains"], data["scenarios"] = explains, scenarios
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(render_report(data, previous, explains, scenarios), encoding="utf-8")
+    print(f"written: {args.out} and {args.json}")
     return 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--step":
+        sys.exit(run_step(*sys.argv[2:]))
     sys.exit(main())

@@ -1,15 +1,11 @@
 """Fetch and check the JWK Set behind an application's JWKS URI.
 
 The authorization server will trust whatever keys this URI serves, so before a domeinbeheerder
-decides we check what is there. The fetch is careful because the URI is chosen by an outsider:
-
-- https only (http only to a loopback host when DEBUG, see beheer.uris.check_jwks_uri);
-- the host name is resolved once, every address is checked (no private, loopback, link-local,
-  multicast, reserved or unspecified addresses unless KT_JWKS_ALLOWED_NETWORKS lists them), and
-  we connect to the checked address itself (so DNS rebinding cannot swap it), with TLS still
-  verified against the host name;
-- redirects are not followed (a redirect could point anywhere);
-- short timeouts, an overall deadline and a size cap (the body is streamed and we stop early).
+decides we check what is there. The URI is chosen by an outsider, so it is fetched through
+the one safe fetcher, beheer.safe_fetch (https only, public addresses only and pinned, no
+redirects, one wall-clock deadline KT_JWKS_TIMEOUT over the whole exchange, size cap
+KT_JWKS_MAX_BYTES); http only to a loopback host when DEBUG (beheer.uris.check_jwks_uri), and
+KT_JWKS_ALLOWED_NETWORKS opens other networks for development and tests.
 
 `check_jwks_document` is pure: it takes the parsed JSON and returns the public signing keys
 found, or raises JwksError with a Dutch message.
@@ -22,19 +18,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import http.client
-import ipaddress
 import json
-import socket
-import ssl
-import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from cryptography import x509
 from django.conf import settings
 from django.utils import timezone
 
+from beheer import safe_fetch
 from beheer.errors import ServiceError
+from beheer.safe_fetch import FetchError
 from beheer.uris import check_jwks_uri
 
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
@@ -78,6 +73,16 @@ class JwksResult:
     def as_json(self) -> dict:
         return {"uri": self.uri, "ok": self.ok, "sleutels": self.keys, "fout": self.error}
 
+    @property
+    def cert_expires_at(self) -> datetime | None:
+        """The earliest expiry of an x5c certificate among the keys, or None."""
+        dates = [
+            datetime.fromisoformat(key["certificaat_verloopt_op"])
+            for key in self.keys
+            if key.get("certificaat_verloopt_op")
+        ]
+        return min(dates) if dates else None
+
 
 # --- the document -------------------------------------------------------------------------
 
@@ -93,6 +98,19 @@ def _b64url_int(value, *, name: str, kid: str) -> tuple[int, int]:
     if not raw:
         raise JwksError(f"Sleutel '{kid}': het veld '{name}' is leeg.")
     return int.from_bytes(raw, "big"), len(raw)
+
+
+def _x5c_expiry(x5c, *, kid: str) -> str:
+    """The notAfter (ISO 8601, UTC) of the key's own certificate, the first of `x5c` (RFC 7517
+    4.7: standard base64 of DER, not base64url)."""
+    if not isinstance(x5c, list) or not x5c or not isinstance(x5c[0], str):
+        raise JwksError(f"Sleutel '{kid}': 'x5c' moet een lijst met certificaten zijn.")
+    try:
+        der = base64.b64decode(x5c[0], validate=True)
+        certificate = x509.load_der_x509_certificate(der)
+    except (binascii.Error, ValueError) as exc:
+        raise JwksError(f"Sleutel '{kid}': het certificaat in 'x5c' is ongeldig.") from exc
+    return certificate.not_valid_after_utc.isoformat()
 
 
 def _check_key(key, index: int) -> dict:
@@ -112,10 +130,13 @@ def _check_key(key, index: int) -> dict:
         raise JwksError(f"Sleutel '{kid}' heeft geen 'kty'.")
     use = key.get("use")
     if use is not None and use != "sig":
-        raise JwksError(f"Sleutel '{kid}' heeft 'use' = {use!r}; alleen 'sig' is toegestaan.")
+        shown = repr(use) if isinstance(use, str) else "geen tekst"
+        raise JwksError(f"Sleutel '{kid}' heeft 'use' = {shown}; alleen 'sig' is toegestaan.")
     key_ops = key.get("key_ops")
     if key_ops is not None and (
-        not isinstance(key_ops, list) or not key_ops or set(key_ops) != {"verify"}
+        not isinstance(key_ops, list)
+        or not key_ops
+        or any(op != "verify" for op in key_ops)  # compares any JSON value, hashable or not
     ):
         raise JwksError(f"Sleutel '{kid}': 'key_ops' mag alleen 'verify' bevatten.")
     alg = key.get("alg")
@@ -138,9 +159,10 @@ def _check_key(key, index: int) -> dict:
         found["grootte"] = bits
     elif kty == "EC":
         crv = key.get("crv")
-        if crv not in EC_CURVES:
+        if not isinstance(crv, str) or crv not in EC_CURVES:
+            shown = repr(crv) if isinstance(crv, str) else "(geen tekst)"
             raise JwksError(
-                f"Sleutel '{kid}' gebruikt curve {crv!r}; alleen P-256 en P-384 zijn toegestaan."
+                f"Sleutel '{kid}' gebruikt curve {shown}; alleen P-256 en P-384 zijn toegestaan."
             )
         length, curve_alg, p, b = EC_CURVES[crv]
         x, x_len = _b64url_int(key.get("x"), name="x", kid=kid)
@@ -156,6 +178,8 @@ def _check_key(key, index: int) -> dict:
         raise JwksError(
             f"Sleutel '{kid}' heeft sleuteltype {kty!r}; alleen RSA en EC zijn toegestaan."
         )
+    if "x5c" in key:
+        found["certificaat_verloopt_op"] = _x5c_expiry(key["x5c"], kid=kid)
     return found
 
 
@@ -174,123 +198,77 @@ def check_jwks_document(document) -> list[dict]:
 
 # --- the fetch ----------------------------------------------------------------------------
 
+# FetchError codes of beheer.safe_fetch, said for a JWKS URI.
+_FETCH_MESSAGES = {
+    "timeout": "Het ophalen van de JWKS URI duurde te lang.",
+    "unreachable": "De JWKS URI is niet bereikbaar.",
+    "tls": "De TLS-verbinding met de JWKS URI is niet veilig (certificaat ongeldig).",
+    "redirect": "De JWKS URI stuurt door naar een ander adres; geef het uiteindelijke adres op.",
+    "invalid_url": "De JWKS URI is geen geldige URL.",
+    "not_https": "De JWKS URI moet met https:// beginnen.",
+}
 
-def _allowed_networks():
-    networks = []
-    for item in getattr(settings, "KT_JWKS_ALLOWED_NETWORKS", []):
-        networks.append(ipaddress.ip_network(item, strict=False))
-    return networks
 
-
-def _address_allowed(address: ipaddress._BaseAddress) -> bool:
-    if any(address in net for net in _allowed_networks() if net.version == address.version):
-        return True
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_global and not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
+def _jwks_error(exc: FetchError, host: str) -> JwksError:
+    if exc.code == "unknown_host":
+        return JwksError(f"De host '{host}' van de JWKS URI is onbekend.")
+    if exc.code == "too_large":
+        return JwksError(
+            f"Het JWKS-document is te groot (hoogstens {settings.KT_JWKS_MAX_BYTES} bytes)."
+        )
+    return JwksError(_FETCH_MESSAGES.get(exc.code, exc.message))
 
 
 def resolve_checked_address(host: str, port: int) -> str:
-    """Resolve `host`; every address must be allowed. Return the one to connect to."""
+    """Resolve `host`; every address must be allowed (beheer.safe_fetch). Return the one to
+    connect to."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise JwksError(f"De host '{host}' van de JWKS URI is onbekend.") from exc
-    addresses = []
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not _address_allowed(address):
-            raise JwksError(
-                f"De host '{host}' verwijst naar een intern of lokaal adres ({address}); "
-                "dat is niet toegestaan."
-            )
-        addresses.append(str(address))
-    if not addresses:
-        raise JwksError(f"De host '{host}' van de JWKS URI is onbekend.")
-    return addresses[0]
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, *, address, timeout, context):
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
-
-    def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        # Certificate and host name are verified against the name in the URI.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        return safe_fetch.resolve_checked_address(
+            host,
+            port,
+            allowed_networks=settings.KT_JWKS_ALLOWED_NETWORKS,
+            seconds=settings.KT_JWKS_TIMEOUT,
+        )
+    except FetchError as exc:
+        raise _jwks_error(exc, host) from exc
 
 
 def _fetch(uri: str) -> bytes:
     parts = urlsplit(uri)
-    host = parts.hostname
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = resolve_checked_address(host, port)
-    timeout = settings.KT_JWKS_TIMEOUT
-    max_bytes = settings.KT_JWKS_MAX_BYTES
-    if parts.scheme == "https":
-        conn = _PinnedHTTPSConnection(
-            host, port, address=address, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = _PinnedHTTPConnection(host, port, address=address, timeout=timeout)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    deadline = time.monotonic() + 2 * timeout
     try:
-        conn.request(
-            "GET",
-            target,
-            headers={"Accept": "application/json, application/jwk-set+json", "User-Agent": "KT"},
+        response = safe_fetch.fetch(
+            uri,
+            deadline=settings.KT_JWKS_TIMEOUT,
+            max_bytes=settings.KT_JWKS_MAX_BYTES,
+            headers={"Accept": "application/json, application/jwk-set+json"},
+            allowed_networks=settings.KT_JWKS_ALLOWED_NETWORKS,
+            # check_jwks_uri lets http through only in DEBUG and only to a loopback host.
+            allow_http=parts.scheme == "http",
         )
-        response = conn.getresponse()
-        if 300 <= response.status < 400:
-            raise JwksError(
-                "De JWKS URI stuurt door naar een ander adres; geef het uiteindelijke adres op."
-            )
-        if response.status != 200:
-            raise JwksError(f"De JWKS URI gaf HTTP-status {response.status} in plaats van 200.")
-        length = response.getheader("Content-Length")
-        if length and length.isdigit() and int(length) > max_bytes:
-            raise JwksError(f"Het JWKS-document is te groot (hoogstens {max_bytes} bytes).")
-        body = b""
-        while True:
-            if time.monotonic() > deadline:
-                raise JwksError("Het ophalen van de JWKS URI duurde te lang.")
-            chunk = response.read1(8192)  # returns after one receive: the deadline holds
-            if not chunk:
-                break
-            body += chunk
-            if len(body) > max_bytes:
-                raise JwksError(f"Het JWKS-document is te groot (hoogstens {max_bytes} bytes).")
-        return body
-    except ssl.SSLError as exc:
-        raise JwksError(
-            "De TLS-verbinding met de JWKS URI is niet veilig (certificaat ongeldig)."
-        ) from exc
-    except TimeoutError as exc:
-        raise JwksError("Het ophalen van de JWKS URI duurde te lang.") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise JwksError("De JWKS URI is niet bereikbaar.") from exc
-    finally:
-        conn.close()
+    except FetchError as exc:
+        raise _jwks_error(exc, parts.hostname or "") from exc
+    if response.status != 200:
+        raise JwksError(f"De JWKS URI gaf HTTP-status {response.status} in plaats van 200.")
+    return response.body
+
+
+def _parse(body: bytes):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise JwksError("Het JWKS-document is geen geldige JSON.") from exc
+    except RecursionError as exc:  # nested deeper than the parser goes
+        raise JwksError("Het JWKS-document is te diep genest.") from exc
+
+
+def check_document_at(uri: str, document) -> JwksResult:
+    """The outcome of checking `document` as the JWK Set found at `uri` (no network)."""
+    now = timezone.now()
+    try:
+        keys = check_jwks_document(document)
+    except JwksError as exc:
+        return JwksResult(uri=uri, ok=False, error=exc.message, checked_at=now)
+    return JwksResult(uri=uri, ok=True, keys=keys, checked_at=now)
 
 
 def fetch_and_check(uri: str) -> JwksResult:
@@ -301,12 +279,7 @@ def fetch_and_check(uri: str) -> JwksResult:
     except ServiceError as exc:
         return JwksResult(uri=uri, ok=False, error=exc.message, checked_at=now)
     try:
-        body = _fetch(uri)
-        try:
-            document = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise JwksError("Het JWKS-document is geen geldige JSON.") from exc
-        keys = check_jwks_document(document)
+        document = _parse(_fetch(uri))
     except JwksError as exc:
         return JwksResult(uri=uri, ok=False, error=exc.message, checked_at=now)
-    return JwksResult(uri=uri, ok=True, keys=keys, checked_at=now)
+    return check_document_at(uri, document)

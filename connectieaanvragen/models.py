@@ -12,13 +12,17 @@ class AanvraagStatus(models.TextChoices):
     AANGEVRAAGD = "aangevraagd", _("Aangevraagd")
     GEACCEPTEERD = "geaccepteerd", _("Geaccepteerd")
     GEWEIGERD = "geweigerd", _("Geweigerd")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
 
 
-# Both end states are final.
+# Every end state is final. Withdrawing is the applicant's move; the others the domain's.
 REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    AanvraagStatus.AANGEVRAAGD: frozenset({AanvraagStatus.GEACCEPTEERD, AanvraagStatus.GEWEIGERD}),
+    AanvraagStatus.AANGEVRAAGD: frozenset(
+        {AanvraagStatus.GEACCEPTEERD, AanvraagStatus.GEWEIGERD, AanvraagStatus.INGETROKKEN}
+    ),
     AanvraagStatus.GEACCEPTEERD: frozenset(),
     AanvraagStatus.GEWEIGERD: frozenset(),
+    AanvraagStatus.INGETROKKEN: frozenset(),
 }
 
 
@@ -101,11 +105,14 @@ class Connectieaanvraag(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["aangevraagd", "geaccepteerd", "geweigerd"]),
+                condition=models.Q(
+                    status__in=["aangevraagd", "geaccepteerd", "geweigerd", "ingetrokken"]
+                ),
                 name="connectieaanvraag_status_valid",
             ),
             # An accepted request always points at the instance it created; a refused one
-            # always carries its reason; an open one has neither.
+            # always carries its reason; an open one has neither; a withdrawn one records
+            # when (besloten_op) and by whom, its reason is optional.
             models.CheckConstraint(
                 condition=(
                     models.Q(status="aangevraagd", instantie__isnull=True, besloten_op__isnull=True)
@@ -117,6 +124,9 @@ class Connectieaanvraag(models.Model):
                             status="geweigerd", instantie__isnull=True, besloten_op__isnull=False
                         )
                         & ~models.Q(besluit_reden="")
+                    )
+                    | models.Q(
+                        status="ingetrokken", instantie__isnull=True, besloten_op__isnull=False
                     )
                 ),
                 name="connectieaanvraag_decision_consistent",
@@ -178,3 +188,155 @@ class AanvraagStatuswijziging(Statuswijziging):
     class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging connectieaanvraag")
         verbose_name_plural = _("historie connectieaanvraag")
+
+
+# --- change requests for a live instance --------------------------------------------------
+
+
+class WijzigingStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("Aangevraagd")
+    GEACCEPTEERD = "geaccepteerd", _("Geaccepteerd")
+    GEWEIGERD = "geweigerd", _("Geweigerd")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    VERVALLEN = "vervallen", _("Vervallen")
+
+
+# Only an open change moves; every end state is final. `vervallen`: the instance was closed.
+CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    WijzigingStatus.AANGEVRAAGD: frozenset(
+        {
+            WijzigingStatus.GEACCEPTEERD,
+            WijzigingStatus.GEWEIGERD,
+            WijzigingStatus.INGETROKKEN,
+            WijzigingStatus.VERVALLEN,
+        }
+    ),
+    WijzigingStatus.GEACCEPTEERD: frozenset(),
+    WijzigingStatus.GEWEIGERD: frozenset(),
+    WijzigingStatus.INGETROKKEN: frozenset(),
+    WijzigingStatus.VERVALLEN: frozenset(),
+}
+
+
+class Wijzigingsverzoek(models.Model):
+    """A vendor asks to change a live instance's JWKS URI and/or redirect URIs.
+
+    The old values are copied when it is filed, so the review page and the history show what
+    was asked against what was there. Accepting changes the instance in place (same
+    client_id, same Device)."""
+
+    instantie = models.ForeignKey(
+        Applicatieinstantie,
+        verbose_name=_("applicatieinstantie"),
+        on_delete=models.PROTECT,
+        related_name="wijzigingsverzoeken",
+    )
+    oude_jwks_uri = models.URLField(_("huidige JWKS URI"), max_length=500)
+    oude_redirect_uris = models.JSONField(_("huidige redirect URI's"), default=list, blank=True)
+    jwks_uri = models.URLField(_("nieuwe JWKS URI"), max_length=500)
+    redirect_uris = models.JSONField(_("nieuwe redirect URI's"), default=list, blank=True)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=WijzigingStatus.choices,
+        default=WijzigingStatus.AANGEVRAAGD,
+    )
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangevraagd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    aangevraagd_op = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    besloten_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besloten door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    besloten_op = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    besluit_reden = models.TextField(_("reden van het besluit"), blank=True)
+    # The check of the JWKS URI the change would put in place (as on Connectieaanvraag).
+    jwks_gecontroleerd_op = models.DateTimeField(_("JWKS gecontroleerd op"), null=True, blank=True)
+    jwks_resultaat = models.JSONField(_("resultaat JWKS-controle"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsverzoek")
+        verbose_name_plural = _("wijzigingsverzoeken")
+        ordering = ["-aangevraagd_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instantie"],
+                condition=models.Q(status="aangevraagd"),
+                name="wijziging_one_open_per_instance",
+                violation_error_message=_(
+                    "Er is al een openstaand wijzigingsverzoek voor deze applicatieinstantie."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "aangevraagd",
+                        "geaccepteerd",
+                        "geweigerd",
+                        "ingetrokken",
+                        "vervallen",
+                    ]
+                ),
+                name="wijziging_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="aangevraagd", besloten_op__isnull=True)
+                    | (
+                        ~models.Q(status="aangevraagd")
+                        & models.Q(besloten_op__isnull=False)
+                        & (~models.Q(status="geweigerd") | ~models.Q(besluit_reden=""))
+                    )
+                ),
+                name="wijziging_decision_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["instantie", "status"], name="wijziging_inst_status_idx"),
+            models.Index(fields=["status", "-aangevraagd_op"], name="wijziging_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wijziging {self.instantie.applicatie} in {self.instantie.domein}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == WijzigingStatus.AANGEVRAAGD
+
+    @property
+    def jwks_uri_gewijzigd(self) -> bool:
+        return self.jwks_uri != self.oude_jwks_uri
+
+    @property
+    def redirect_uris_gewijzigd(self) -> bool:
+        return list(self.redirect_uris) != list(self.oude_redirect_uris)
+
+
+class WijzigingStatuswijziging(Statuswijziging):
+    """One move of a change request: who, when, from, to, and why."""
+
+    verzoek = models.ForeignKey(
+        Wijzigingsverzoek,
+        verbose_name=_("wijzigingsverzoek"),
+        on_delete=models.CASCADE,
+        related_name="historie",
+    )
+    van_status = models.CharField(
+        _("van"), max_length=20, choices=WijzigingStatus.choices, blank=True
+    )
+    naar_status = models.CharField(_("naar"), max_length=20, choices=WijzigingStatus.choices)
+    reden = models.TextField(_("reden"), blank=True)
+
+    class Meta(Statuswijziging.Meta):
+        verbose_name = _("statuswijziging wijzigingsverzoek")
+        verbose_name_plural = _("historie wijzigingsverzoek")

@@ -1,4 +1,12 @@
-"""Writes for connection requests: file, accept, refuse.
+"""Writes for connection requests: file, accept, refuse, withdraw.
+
+Filing is one code path for every entry (portal, API, admin): `file_request` checks the URIs,
+fetches and checks the JWK Set (network I/O, before any transaction), refuses a bad one with
+the checker's Dutch message, and stores the request with its check result in one transaction.
+
+Separation of duties: nobody decides a request that they filed, or that was filed for an
+application they administer (`decision_conflict`). Accepting a request whose last key check
+is not "in orde" needs an explicit reason, which the history records.
 
 Accepting creates the Applicatieinstantie (with its new client_id) in the same transaction.
 Two domeinbeheerders pressing "Accepteren" at the same moment: the request row is locked
@@ -8,15 +16,18 @@ gets a clear message; the partial unique index on open instances is the last lin
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
 from beheer.errors import ServiceError, clean_reason
 from beheer.uris import check_jwks_uri, check_redirect_uris
+from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.mails import (
     queue_request_accepted_mail,
     queue_request_filed_mails,
     queue_request_refused_mails,
+    queue_request_withdrawn_mails,
 )
 from connectieaanvragen.models import (
     REQUEST_TRANSITIONS,
@@ -24,7 +35,7 @@ from connectieaanvragen.models import (
     AanvraagStatuswijziging,
     Connectieaanvraag,
 )
-from connectieaanvragen.selectors import open_request_exists
+from connectieaanvragen.selectors import decision_conflict, last_key_check_ok, open_request_exists
 from domeinen.devices import queue_device_push
 from domeinen.models import Domein
 from domeinen.selectors import non_closed_instance_exists, user_administers_domain
@@ -46,6 +57,9 @@ def _require_decider(*, user, aanvraag: Connectieaanvraag) -> None:
             "Alleen een beheerder van dit domein kan over deze aanvraag beslissen.",
             code="not_domain_admin",
         )
+    conflict = decision_conflict(user=user, aanvraag=aanvraag)
+    if conflict:
+        raise ServiceError(conflict, code="own_request")
 
 
 def _require_transition(aanvraag: Connectieaanvraag, new_status: str) -> None:
@@ -57,7 +71,23 @@ def _require_transition(aanvraag: Connectieaanvraag, new_status: str) -> None:
         )
 
 
-@transaction.atomic
+def _require_application_admin(*, user, applicatie_id: int) -> None:
+    if not user_administers_application(user=user, applicatie_id=applicatie_id):
+        raise ServiceError(
+            "Alleen een beheerder van deze applicatie kan een connectieaanvraag indienen.",
+            code="not_application_admin",
+        )
+
+
+def _clean_remarks(toelichting: str) -> str:
+    toelichting = (toelichting or "").strip()
+    if len(toelichting) > MAX_REMARKS:
+        raise ServiceError(
+            f"De toelichting is te lang (hoogstens {MAX_REMARKS} tekens).", code="remarks_too_long"
+        )
+    return toelichting
+
+
 def file_request(
     *,
     applicatie_id: int,
@@ -66,30 +96,53 @@ def file_request(
     by,
     redirect_uris=(),
     toelichting: str = "",
+    check_keys=None,
 ) -> Connectieaanvraag:
-    """An applicatiebeheerder asks for their application to join a domain."""
-    if not user_administers_application(user=by, applicatie_id=applicatie_id):
-        raise ServiceError(
-            "Alleen een beheerder van deze applicatie kan een connectieaanvraag indienen.",
-            code="not_application_admin",
+    """An applicatiebeheerder asks for their application to join a domain: the one way to file.
+
+    The cheap checks come first (who, the URIs, the remarks, whether the pair may be filed),
+    so nobody can make the portal fetch a URI for nothing. Then the JWK Set is fetched and
+    checked, outside any transaction: `check_keys` (uri -> JwksResult) defaults to
+    `fetch_and_check`; only the demo and the test factories pass another checker, which checks
+    a key set they hold instead of fetching one. A bad JWK Set is refused with the checker's
+    Dutch message (code "jwks_invalid"); a good one is stored with the request, in one
+    transaction with its history and the domain's mails.
+    """
+    _require_application_admin(user=by, applicatie_id=applicatie_id)
+    jwks_uri = check_jwks_uri(jwks_uri)
+    redirect_uris = check_redirect_uris(redirect_uris)
+    toelichting = _clean_remarks(toelichting)
+    _check_pair(applicatie_id=applicatie_id, domein_id=domein_id, lock=False)  # again, locked
+    result = (check_keys or fetch_and_check)(jwks_uri)
+    if not result.ok:
+        raise ServiceError(result.error, code="jwks_invalid")
+    with transaction.atomic():
+        aanvraag = _store_request(
+            applicatie_id=applicatie_id,
+            domein_id=domein_id,
+            jwks_uri=jwks_uri,
+            redirect_uris=redirect_uris,
+            toelichting=toelichting,
+            by=by,
         )
-    # Lock the application row: filings for one application are serialised, so the checks
+        _store_check(aanvraag, result)
+        queue_request_filed_mails(aanvraag)
+    return aanvraag
+
+
+def _check_pair(*, applicatie_id: int, domein_id: int, lock: bool) -> tuple:
+    """The application and domain, if a new request for the pair may be filed."""
+    # Locking the application row serialises filings for one application, so the checks
     # below cannot be raced by a second filing for the same pair.
+    applicaties = Applicatie.objects.select_for_update() if lock else Applicatie.objects
     try:
-        applicatie = Applicatie.objects.select_for_update().get(pk=applicatie_id)
+        applicatie = applicaties.get(pk=applicatie_id)
     except Applicatie.DoesNotExist as exc:
         raise ServiceError("Deze applicatie bestaat niet.", code="not_found") from exc
     try:
         domein = Domein.objects.get(pk=domein_id)
     except Domein.DoesNotExist as exc:
         raise ServiceError("Kies een bestaand domein.", code="domain_not_found") from exc
-    jwks_uri = check_jwks_uri(jwks_uri)
-    redirect_uris = check_redirect_uris(redirect_uris)
-    toelichting = (toelichting or "").strip()
-    if len(toelichting) > MAX_REMARKS:
-        raise ServiceError(
-            f"De toelichting is te lang (hoogstens {MAX_REMARKS} tekens).", code="remarks_too_long"
-        )
     if open_request_exists(applicatie_id=applicatie.pk, domein_id=domein.pk):
         raise ServiceError(
             f"Er is al een openstaande connectieaanvraag voor {applicatie} in domein {domein}.",
@@ -101,6 +154,14 @@ def file_request(
             "als die applicatieinstantie is afgesloten.",
             code="instance_exists",
         )
+    return applicatie, domein
+
+
+def _store_request(
+    *, applicatie_id: int, domein_id: int, jwks_uri: str, by, redirect_uris, toelichting: str
+) -> Connectieaanvraag:
+    _require_application_admin(user=by, applicatie_id=applicatie_id)
+    applicatie, domein = _check_pair(applicatie_id=applicatie_id, domein_id=domein_id, lock=True)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -126,21 +187,34 @@ def file_request(
         naar_status=AanvraagStatus.AANGEVRAAGD,
         reden=toelichting,
     )
-    queue_request_filed_mails(aanvraag)
     return aanvraag
 
 
+def _store_check(aanvraag: Connectieaanvraag, result) -> None:
+    aanvraag.jwks_gecontroleerd_op = result.checked_at or timezone.now()
+    aanvraag.jwks_resultaat = result.as_json()
+    aanvraag.save(update_fields=["jwks_gecontroleerd_op", "jwks_resultaat"])
+
+
 def _decide(
-    *, request_id: int, by, to: str, reason: str = "", make_instance=None
+    *,
+    request_id: int,
+    by,
+    to: str,
+    reason: str = "",
+    history_reason=None,
+    make_instance=None,
 ) -> Connectieaanvraag:
     """The decision step that accepting and refusing share: lock the request, check that `by`
     may decide it and that it is still open, record the decision and its history row.
 
-    `make_instance(aanvraag)` (accepting only) creates the instance inside the same
-    transaction, after the checks and before the request points to it."""
+    `history_reason(aanvraag)` (optional) gives the history row's reason, or refuses with a
+    ServiceError, after the checks; `make_instance(aanvraag)` (accepting only) creates the
+    instance inside the same transaction before the request points to it."""
     aanvraag = _get_locked_request(request_id)
     _require_decider(user=by, aanvraag=aanvraag)
     _require_transition(aanvraag, to)
+    recorded_reason = history_reason(aanvraag) if history_reason else reason
     now = timezone.now()
     aanvraag.status = to
     aanvraag.besloten_door = by
@@ -157,20 +231,43 @@ def _decide(
         op=now,
         van_status=AanvraagStatus.AANGEVRAAGD,
         naar_status=to,
-        reden=reason,
+        reden=recorded_reason,
     )
     return aanvraag
 
 
+def _key_check_confirmation(aanvraag: Connectieaanvraag, key_check_reason: str) -> str:
+    """ "" when the last key check is in orde; otherwise the confirmed reason for the history,
+    or a refusal when the decider gave none."""
+    if last_key_check_ok(aanvraag):
+        return ""
+    if not (key_check_reason or "").strip():
+        raise ServiceError(
+            _(
+                "De laatste controle van de sleutels is niet in orde. Controleer de "
+                "sleutels opnieuw, of bevestig dat u toch accepteert en geef de reden."
+            ),
+            code="key_check_not_ok",
+        )
+    reason = clean_reason(key_check_reason)
+    return _("Geaccepteerd hoewel de sleutelcontrole niet in orde was: %s") % reason
+
+
 @transaction.atomic
-def accept_request(*, request_id: int, by, rol_id: int | None = None) -> Connectieaanvraag:
+def accept_request(
+    *, request_id: int, by, rol_id: int | None = None, key_check_reason: str = ""
+) -> Connectieaanvraag:
     """Accept: the request becomes geaccepteerd and an active instance is born with a new
     client_id and a role, in one transaction. Without `rol_id` the instance gets the default
-    role of the application's kind (rollen.Standaardrol)."""
+    role of the application's kind (rollen.Standaardrol).
+
+    When the last key check is not "in orde" (it failed, or never ran for this URI), the
+    decider must confirm with `key_check_reason`; the history records it."""
     aanvraag = _decide(
         request_id=request_id,
         by=by,
         to=AanvraagStatus.GEACCEPTEERD,
+        history_reason=lambda aanvraag: _key_check_confirmation(aanvraag, key_check_reason),
         make_instance=lambda aanvraag: create_instance(
             applicatie=aanvraag.applicatie,
             domein=aanvraag.domein,
@@ -196,6 +293,41 @@ def refuse_request(*, request_id: int, reason: str, by) -> Connectieaanvraag:
 
 
 @transaction.atomic
+def withdraw_request(*, request_id: int, by, reason: str = "") -> Connectieaanvraag:
+    """Intrekken: a beheerder of the application withdraws its open request, with an optional
+    reason. Final; the pair is free for a new request at once (the open-request index counts
+    only `aangevraagd`). The domain's beheerders get a mail."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REMARKS:
+        raise ServiceError(
+            f"De reden is te lang (hoogstens {MAX_REMARKS} tekens).", code="reason_too_long"
+        )
+    aanvraag = _get_locked_request(request_id)
+    if not user_administers_application(user=by, applicatie_id=aanvraag.applicatie_id):
+        raise ServiceError(
+            "Alleen een beheerder van deze applicatie kan de aanvraag intrekken.",
+            code="not_application_admin",
+        )
+    _require_transition(aanvraag, AanvraagStatus.INGETROKKEN)
+    now = timezone.now()
+    aanvraag.status = AanvraagStatus.INGETROKKEN
+    aanvraag.besloten_door = by
+    aanvraag.besloten_op = now
+    aanvraag.besluit_reden = reason
+    aanvraag.save(update_fields=["status", "besloten_door", "besloten_op", "besluit_reden"])
+    AanvraagStatuswijziging.objects.create(
+        aanvraag=aanvraag,
+        door=by,
+        op=now,
+        van_status=AanvraagStatus.AANGEVRAAGD,
+        naar_status=AanvraagStatus.INGETROKKEN,
+        reden=reason,
+    )
+    queue_request_withdrawn_mails(aanvraag)
+    return aanvraag
+
+
+@transaction.atomic
 def record_jwks_check(*, request_id: int, by, result) -> Connectieaanvraag:
     """Store the outcome of a JWKS check (connectieaanvragen.jwks.JwksResult) on the request.
 
@@ -216,7 +348,5 @@ def record_jwks_check(*, request_id: int, by, result) -> Connectieaanvraag:
             "De controle hoort bij een andere JWKS URI dan die van de aanvraag.",
             code="jwks_uri_mismatch",
         )
-    aanvraag.jwks_gecontroleerd_op = result.checked_at or timezone.now()
-    aanvraag.jwks_resultaat = result.as_json()
-    aanvraag.save(update_fields=["jwks_gecontroleerd_op", "jwks_resultaat"])
+    _store_check(aanvraag, result)
     return aanvraag

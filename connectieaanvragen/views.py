@@ -9,7 +9,6 @@ The JWKS URI is fetched (network I/O) before a service is called, never inside a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +19,8 @@ from beheer.paging import paginate
 from connectieaanvragen.forms import AcceptForm, NewRequestForm, RefuseForm
 from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.selectors import (
+    decision_conflict,
+    last_key_check_ok,
     request_history,
     requests_for_application,
     requests_for_domain,
@@ -54,6 +55,7 @@ def domain_requests(request, naam):
 
 
 def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=None, status=200):
+    keys_ok = last_key_check_ok(aanvraag)
     return render(
         request,
         "connectieaanvragen/review.html",
@@ -61,9 +63,16 @@ def _render_review(request, domein, aanvraag, *, refuse_form=None, accept_form=N
             "domein": domein,
             "aanvraag": aanvraag,
             "refuse_form": refuse_form or RefuseForm(),
-            "accept_form": accept_form or AcceptForm(prefix="accepteren"),
+            "accept_form": accept_form or AcceptForm(prefix="accepteren", keys_ok=keys_ok),
             "historie": request_history(aanvraag=aanvraag),
             "tab": "aanvragen",
+            # Separation of duties: why this user may not decide (then the page shows this
+            # instead of the Accepteren/Weigeren forms), or "".
+            "besluit_blokkade": (
+                decision_conflict(user=request.user, aanvraag=aanvraag) if aanvraag.is_open else ""
+            ),
+            # False: Accepteren needs the confirmation and its reason (accept_form shows them).
+            "sleutels_in_orde": keys_ok,
         },
         status=status,
     )
@@ -79,17 +88,23 @@ def review(request, naam, pk):
 @require_POST
 def accept(request, naam, pk):
     domein, aanvraag = _domain_request(request, naam, pk)
-    form = AcceptForm(request.POST, prefix="accepteren")
+    form = AcceptForm(request.POST, prefix="accepteren", keys_ok=last_key_check_ok(aanvraag))
     if not form.is_valid():
         return _render_review(request, domein, aanvraag, accept_form=form)
     rol = form.cleaned_data["rol"]
     try:
         aanvraag = accept_request(
-            request_id=aanvraag.pk, by=request.user, rol_id=rol.pk if rol else None
+            request_id=aanvraag.pk,
+            by=request.user,
+            rol_id=rol.pk if rol else None,
+            key_check_reason=form.key_check_reason(),
         )
     except ServiceError as exc:
-        if exc.code.startswith("role"):
-            form.add_error("rol", exc.message)
+        field = {"key_check_not_ok": "sleutels_reden", "reason_too_long": "sleutels_reden"}.get(
+            exc.code, "rol" if exc.code.startswith("role") else None
+        )
+        if field:
+            form.add_error(field, exc.message)
             return _render_review(request, domein, aanvraag, accept_form=form)
         messages.error(request, exc.message)
     else:
@@ -167,45 +182,39 @@ def new_request(request, pk):
     form = NewRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # Check the keys first, outside any transaction; a bad JWK Set is not filed.
-        result = fetch_and_check(data["jwks_uri"])
-        if not result.ok:
-            form.add_error("jwks_uri", result.error)
+        try:
+            # The service checks the keys first (outside any transaction) and stores the
+            # request with the check result; a bad JWK Set is not filed.
+            aanvraag = file_request(
+                applicatie_id=applicatie.pk,
+                domein_id=data["domein"].pk,
+                jwks_uri=data["jwks_uri"],
+                redirect_uris=data["redirect_uris"],
+                toelichting=data["toelichting"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            field = {
+                "jwks_uri_required": "jwks_uri",
+                "jwks_uri_invalid": "jwks_uri",
+                "jwks_uri_not_https": "jwks_uri",
+                "jwks_invalid": "jwks_uri",
+                "redirect_uri_invalid": "redirect_uris",
+                "redirect_uri_not_https": "redirect_uris",
+                "remarks_too_long": "toelichting",
+                "domain_not_found": "domein",
+            }.get(exc.code)
+            form.add_error(field, exc.message)
         else:
-            try:
-                # The request and its check result are stored together or not at all (the
-                # fetch above is already done: no network I/O inside this transaction).
-                with transaction.atomic():
-                    aanvraag = file_request(
-                        applicatie_id=applicatie.pk,
-                        domein_id=data["domein"].pk,
-                        jwks_uri=result.uri,
-                        redirect_uris=data["redirect_uris"],
-                        toelichting=data["toelichting"],
-                        by=request.user,
-                    )
-                    record_jwks_check(request_id=aanvraag.pk, by=request.user, result=result)
-            except ServiceError as exc:
-                field = {
-                    "jwks_uri_required": "jwks_uri",
-                    "jwks_uri_invalid": "jwks_uri",
-                    "jwks_uri_not_https": "jwks_uri",
-                    "redirect_uri_invalid": "redirect_uris",
-                    "redirect_uri_not_https": "redirect_uris",
-                    "remarks_too_long": "toelichting",
-                    "domain_not_found": "domein",
-                }.get(exc.code)
-                form.add_error(field, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Uw connectieaanvraag voor domein %s is ingediend. De domeinbeheerders "
-                        "beoordelen haar."
-                    )
-                    % aanvraag.domein,
+            messages.success(
+                request,
+                _(
+                    "Uw connectieaanvraag voor domein %s is ingediend. De domeinbeheerders "
+                    "beoordelen haar."
                 )
-                return redirect("connectieaanvragen:applicatie_aanvragen", pk=applicatie.pk)
+                % aanvraag.domein,
+            )
+            return redirect("connectieaanvragen:applicatie_aanvragen", pk=applicatie.pk)
     return render(
         request,
         "connectieaanvragen/new.html",

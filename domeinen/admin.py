@@ -127,7 +127,18 @@ class DomeinAdmin(admin.ModelAdmin):
 
 class InstantieHistorieInline(admin.TabularInline):
     model = InstantieStatuswijziging
-    fields = ("op", "door", "soort", "van_status", "naar_status", "van_rol", "naar_rol", "reden")
+    fields = (
+        "op",
+        "door",
+        "soort",
+        "van_status",
+        "naar_status",
+        "van_rol",
+        "naar_rol",
+        "van_waarden",
+        "naar_waarden",
+        "reden",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -153,8 +164,9 @@ class ApplicatieinstantieAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "rol",
         "status_sinds",
         "fhir_status",
+        "sleutels_status",
     )
-    list_filter = ("status", "fhir_status", "rol", "domein")
+    list_filter = ("status", "fhir_status", "sleutels_status", "rol", "domein")
     actions = ("resync_devices",)
     list_select_related = ("applicatie", "domein", "rol")
     search_fields = ("=client_id", "applicatie__naam", "domein__naam")
@@ -185,6 +197,12 @@ class ApplicatieinstantieAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "fhir_version",
         "fhir_error",
         "fhir_synced_at",
+        "sleutels_status",
+        "sleutels_sinds",
+        "sleutels_gecontroleerd_op",
+        "sleutels_fout",
+        "sleutels_fouten_op_rij",
+        "sleutels_certificaat_verloopt_op",
     )
     readonly_fields = fields
 

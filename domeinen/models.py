@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -138,6 +139,11 @@ class Domein(ContactFields):
         return ""
 
 
+# How far ahead the key check warns that an x5c certificate expires.
+CERT_WARNING_DAYS = 30
+CERT_WARNING = timedelta(days=CERT_WARNING_DAYS)
+
+
 class InstantieStatus(models.TextChoices):
     ACTIEF = "actief", _("Actief")
     IN_ONDERHOUD = "in_onderhoud", _("In onderhoud")
@@ -150,6 +156,14 @@ INSTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
     InstantieStatus.IN_ONDERHOUD: frozenset({InstantieStatus.ACTIEF, InstantieStatus.AFGESLOTEN}),
     InstantieStatus.AFGESLOTEN: frozenset(),
 }
+
+
+class SleutelStatus(models.TextChoices):
+    """The daily check of an instance's JWKS URI (`manage.py check_jwks`)."""
+
+    ONBEKEND = "onbekend", _("Nog niet gecontroleerd")
+    IN_ORDE = "in_orde", _("In orde")
+    FOUT = "fout", _("Fout")
 
 
 class FhirStatus(models.TextChoices):
@@ -212,6 +226,29 @@ class Applicatieinstantie(models.Model):
         on_delete=models.PROTECT,
         related_name="instanties",
     )
+    # The daily key check (record_key_check): the state, since when it is so, the reason of a
+    # failure, how many checks failed in a row (a mail goes out at the second), whether that
+    # mail went out (then one more goes out when it is good again), and the earliest expiry of
+    # an x5c certificate among the keys (a warning 30 days ahead, mailed once per date).
+    sleutels_status = models.CharField(
+        _("sleutelcontrole"),
+        max_length=10,
+        choices=SleutelStatus.choices,
+        default=SleutelStatus.ONBEKEND,
+    )
+    sleutels_sinds = models.DateTimeField(_("sleutelcontrole zo sinds"), null=True, blank=True)
+    sleutels_gecontroleerd_op = models.DateTimeField(
+        _("sleutels laatst gecontroleerd op"), null=True, blank=True
+    )
+    sleutels_fout = models.TextField(_("fout bij de sleutelcontrole"), blank=True)
+    sleutels_fouten_op_rij = models.PositiveIntegerField(_("mislukte controles op rij"), default=0)
+    sleutels_fout_gemeld = models.BooleanField(_("fout gemeld"), default=False)
+    sleutels_certificaat_verloopt_op = models.DateTimeField(
+        _("eerste certificaat (x5c) verloopt op"), null=True, blank=True
+    )
+    sleutels_verloop_gemeld_voor = models.DateTimeField(
+        _("verloop gemeld voor"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("applicatieinstantie")
@@ -268,6 +305,17 @@ class Applicatieinstantie(models.Model):
         return self.status == InstantieStatus.AFGESLOTEN
 
     @property
+    def is_live(self) -> bool:
+        """Actief or in onderhoud: its URIs may be changed and its keys are checked daily."""
+        return self.status in (InstantieStatus.ACTIEF, InstantieStatus.IN_ONDERHOUD)
+
+    @property
+    def certificaat_verloopt_binnenkort(self) -> bool:
+        """An x5c certificate among its keys expires within CERT_WARNING_DAYS (or has)."""
+        expires = self.sleutels_certificaat_verloopt_op
+        return expires is not None and expires - timezone.now() <= CERT_WARNING
+
+    @property
     def allowed_next_statuses(self) -> list[str]:
         return [s for s in InstantieStatus.values if s in INSTANCE_TRANSITIONS[self.status]]
 
@@ -275,6 +323,7 @@ class Applicatieinstantie(models.Model):
 class WijzigingSoort(models.TextChoices):
     STATUS = "status", _("Status")
     ROL = "rol", _("Rol")
+    URIS = "uris", _("JWKS URI / redirect URI's")
 
 
 class InstantieStatuswijziging(Statuswijziging):
@@ -318,6 +367,9 @@ class InstantieStatuswijziging(Statuswijziging):
         blank=True,
         related_name="+",
     )
+    # A change of URIs (`soort` = uris): {"jwks_uri": ..., "redirect_uris": [...]} before/after.
+    van_waarden = models.JSONField(_("oude waarden"), default=dict, blank=True)
+    naar_waarden = models.JSONField(_("nieuwe waarden"), default=dict, blank=True)
 
     class Meta(Statuswijziging.Meta):
         verbose_name = _("statuswijziging applicatieinstantie")
@@ -326,4 +378,6 @@ class InstantieStatuswijziging(Statuswijziging):
     def __str__(self) -> str:
         if self.soort == WijzigingSoort.ROL:
             return f"rol {self.van_rol or '—'} → {self.naar_rol}"
+        if self.soort == WijzigingSoort.URIS:
+            return f"URI's {self.van_waarden} → {self.naar_waarden}"
         return super().__str__()

@@ -13,13 +13,21 @@ from beheer.errors import ServiceError, clean_reason
 from beheer.forms_util import validation_error_message
 from beheer.uris import check_jwks_uri, check_redirect_uris
 from domeinen.devices import queue_device_push
-from domeinen.mails import queue_instance_status_mails
+from domeinen.hooks import run_on_close
+from domeinen.mails import (
+    queue_certificate_expiry_mails,
+    queue_instance_status_mails,
+    queue_key_check_failed_mails,
+    queue_key_check_recovered_mails,
+)
 from domeinen.models import (
+    CERT_WARNING,
     INSTANCE_TRANSITIONS,
     Applicatieinstantie,
     Domein,
     InstantieStatus,
     InstantieStatuswijziging,
+    SleutelStatus,
     WijzigingSoort,
 )
 from domeinen.selectors import user_administers_domain
@@ -161,6 +169,8 @@ def change_instance_status(
         naar_status=new_status,
         reden=reason,
     )
+    if new_status == InstantieStatus.AFGESLOTEN:
+        run_on_close(instance=instance, by=by, reason=reason)  # e.g. end an open change
     queue_instance_status_mails(
         instance=instance, old_status=old_status, new_status=new_status, reason=reason, by=by
     )
@@ -206,5 +216,130 @@ def change_instance_role(*, instance_id: int, rol_id: int, reason: str, by) -> A
         van_rol_id=old_rol_id,
         naar_rol=rol,
         reden=reason,
+    )
+    return instance
+
+
+@transaction.atomic
+def change_instance_uris(
+    *, instance_id: int, jwks_uri: str, redirect_uris: list[str], reason: str, by
+) -> Applicatieinstantie:
+    """Give a live instance another JWKS URI and/or redirect URIs, in place: the client_id,
+    the role, the status and the KT2Device stay. Called when a domeinbeheerder accepts a change
+    request (connectieaanvragen.change_services.accept_change, in its transaction); the history
+    row keeps the old and the new values. A new JWKS URI resets the daily key check."""
+    reason = clean_reason(reason)
+    try:
+        instance = Applicatieinstantie.objects.select_for_update().get(pk=instance_id)
+    except Applicatieinstantie.DoesNotExist as exc:
+        raise ServiceError("Deze applicatieinstantie bestaat niet.", code="not_found") from exc
+    _require_domain_admin(user=by, domein_id=instance.domein_id)
+    if not instance.is_live:
+        raise ServiceError(
+            "Deze applicatieinstantie is afgesloten; haar gegevens kunnen niet meer wijzigen.",
+            code="transition_not_allowed",
+        )
+    jwks_uri = check_jwks_uri(jwks_uri)
+    redirect_uris = check_redirect_uris(redirect_uris)
+    old = {"jwks_uri": instance.jwks_uri, "redirect_uris": list(instance.redirect_uris)}
+    new = {"jwks_uri": jwks_uri, "redirect_uris": redirect_uris}
+    if old == new:
+        raise ServiceError(
+            "De nieuwe gegevens zijn gelijk aan de huidige; er verandert niets.",
+            code="nothing_changed",
+        )
+    fields = ["jwks_uri", "redirect_uris"]
+    if jwks_uri != instance.jwks_uri:
+        # The last check was of the old URI; the next daily run checks the new one.
+        instance.sleutels_status = SleutelStatus.ONBEKEND
+        instance.sleutels_sinds = None
+        instance.sleutels_gecontroleerd_op = None
+        instance.sleutels_fout = ""
+        instance.sleutels_fouten_op_rij = 0
+        instance.sleutels_fout_gemeld = False
+        instance.sleutels_certificaat_verloopt_op = None
+        fields += [
+            "sleutels_status",
+            "sleutels_sinds",
+            "sleutels_gecontroleerd_op",
+            "sleutels_fout",
+            "sleutels_fouten_op_rij",
+            "sleutels_fout_gemeld",
+            "sleutels_certificaat_verloopt_op",
+        ]
+    instance.jwks_uri = jwks_uri
+    instance.redirect_uris = redirect_uris
+    instance.save(update_fields=fields)
+    InstantieStatuswijziging.objects.create(
+        instantie=instance,
+        door=by,
+        op=timezone.now(),
+        soort=WijzigingSoort.URIS,
+        van_status=instance.status,
+        naar_status=instance.status,
+        van_waarden=old,
+        naar_waarden=new,
+        reden=reason,
+    )
+    return instance
+
+
+@transaction.atomic
+def record_key_check(
+    *, instance_id: int, jwks_uri: str, ok: bool, error: str = "", cert_expires_at=None, at=None
+) -> Applicatieinstantie | None:
+    """Store one result of the daily key check (`manage.py check_jwks`) on an instance.
+
+    The fetch happened before, outside any transaction. A result for a URI the instance no
+    longer has (changed meanwhile) or for a closed instance is dropped (returns None).
+    Mails, to the application's beheerders: one when the check fails for the second time in
+    a row, one when it is good again after that mail, and one per certificate expiry date
+    once it is CERT_WARNING_DAYS away. No mail on every run.
+    """
+    now = at or timezone.now()
+    instance = (
+        Applicatieinstantie.objects.select_for_update()
+        .select_related("applicatie", "domein")
+        .filter(pk=instance_id)
+        .first()
+    )
+    if instance is None or not instance.is_live or instance.jwks_uri != jwks_uri:
+        return None
+    new_status = SleutelStatus.IN_ORDE if ok else SleutelStatus.FOUT
+    if new_status != instance.sleutels_status:
+        instance.sleutels_sinds = now
+    instance.sleutels_status = new_status
+    instance.sleutels_gecontroleerd_op = now
+    if ok:
+        instance.sleutels_fout = ""
+        instance.sleutels_fouten_op_rij = 0
+        if instance.sleutels_fout_gemeld:
+            instance.sleutels_fout_gemeld = False
+            queue_key_check_recovered_mails(instance=instance)
+        instance.sleutels_certificaat_verloopt_op = cert_expires_at
+        if (
+            cert_expires_at is not None
+            and cert_expires_at - now <= CERT_WARNING
+            and instance.sleutels_verloop_gemeld_voor != cert_expires_at
+        ):
+            instance.sleutels_verloop_gemeld_voor = cert_expires_at
+            queue_certificate_expiry_mails(instance=instance)
+    else:
+        instance.sleutels_fout = error
+        instance.sleutels_fouten_op_rij += 1
+        if instance.sleutels_fouten_op_rij >= 2 and not instance.sleutels_fout_gemeld:
+            instance.sleutels_fout_gemeld = True
+            queue_key_check_failed_mails(instance=instance)
+    instance.save(
+        update_fields=[
+            "sleutels_status",
+            "sleutels_sinds",
+            "sleutels_gecontroleerd_op",
+            "sleutels_fout",
+            "sleutels_fouten_op_rij",
+            "sleutels_fout_gemeld",
+            "sleutels_certificaat_verloopt_op",
+            "sleutels_verloop_gemeld_voor",
+        ]
     )
     return instance

@@ -12,7 +12,8 @@ import pytest
 from aanmeldingen.models import Aanmelding
 from applicaties.models import Applicatie
 from beheer.accounts.models import User
-from connectieaanvragen.models import Connectieaanvraag
+from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
+from connectieaanvragen.services import accept_request
 from domeinen.models import Applicatieinstantie, Domein
 from rollen.models import Rol
 from tests.auth_helpers import login
@@ -21,6 +22,7 @@ from tests.factories import (
     DomeinFactory,
     SupportUserFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -51,9 +53,10 @@ def world(db, jwks_server):
     a = DomeinFactory(naam="domein-a", beheerders=[users["dom_a"]])
     b = DomeinFactory(naam="domein-b", beheerders=[users["dom_b"], users["beide"]])
     c = DomeinFactory(naam="domein-c")
+    d = DomeinFactory(naam="domein-d")
     x = ApplicatieFactory(naam="App X", beheerders=[users["app_x"], users["beide"]])
     y = ApplicatieFactory(naam="App Y", beheerders=[users["app_y"]])
-    return {
+    world = {
         "users": users,
         "A": a,
         "B": b,
@@ -66,6 +69,20 @@ def world(db, jwks_server):
         "rXB": make_request(applicatie=x, domein=b, jwks_uri=jwks_uri),
         "jwks_uri": jwks_uri,
     }
+    # Issue 18: an open change request on each instance above, and an instance of each
+    # application in domain D without one (to file a change on).
+    for key, app_user in (("XA", "app_x"), ("YB", "app_y")):
+        world[f"c{key}"] = make_change(
+            instance_id=world[f"i{key}"].pk,
+            by=users[app_user],
+            redirect_uris=["https://app.example.org/terug"],
+        )
+    for app_key in ("X", "Y"):
+        aanvraag = make_request(applicatie=world[app_key], domein=d)
+        world[f"i{app_key}D"] = accept_request(
+            request_id=aanvraag.pk, by=users["support"]
+        ).instantie
+    return world
 
 
 @dataclass
@@ -76,6 +93,9 @@ class Case:
     data: dict | None = None  # POST when given; a function of the world, or a dict
     state: object = None  # world -> snapshot of what the POST would change
     extra: dict = field(default_factory=dict)
+    # Owners who reach the page but may not decide (separation of duties: their own
+    # application's request); the POST is answered and changes nothing.
+    separated: frozenset = frozenset()
 
 
 def _domain(key):
@@ -105,6 +125,17 @@ def _request(key):
     return lambda w: Connectieaanvraag.objects.values().get(pk=w[key].pk)
 
 
+def _change(key):
+    return lambda w: (
+        Wijzigingsverzoek.objects.values().get(pk=w[key].pk),
+        Applicatieinstantie.objects.values().get(pk=w[key].instantie_id),
+    )
+
+
+def _changes_of(key):
+    return lambda w: list(Wijzigingsverzoek.objects.filter(instantie=w[key]).values())
+
+
 def _requests_of(key):
     return lambda w: list(Connectieaanvraag.objects.filter(applicatie=w[key]).values())
 
@@ -116,7 +147,11 @@ CASES = [
     Case("onbekend domein", lambda w: "/domeinen/bestaat-niet/", "niemand"),
     Case("onbekende applicatie", lambda w: "/applicaties/999999/", "niemand"),
 ]
-for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
+# "beide" administers domain B and application X: rXB is a request for his own application.
+for d, inst, req, separated in (
+    ("A", "iXA", "rYA", frozenset()),
+    ("B", "iYB", "rXB", frozenset({"beide"})),
+):
     base = f"/domeinen/domein-{d.lower()}"
     CASES += [
         Case(f"details {d}", lambda w, base=base: f"{base}/", d),
@@ -159,6 +194,7 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             d,
             data=lambda w: {"accepteren-rol": Rol.objects.order_by("-naam").first().pk},
             state=_request(req),
+            separated=separated,
         ),
         Case(
             f"accepteren {d}",
@@ -166,6 +202,7 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             d,
             data={},
             state=_request(req),
+            separated=separated,
         ),
         Case(
             f"weigeren {d}",
@@ -173,6 +210,7 @@ for d, inst, req in (("A", "iXA", "rYA"), ("B", "iYB", "rXB")):
             d,
             data={"reden": "nee"},
             state=_request(req),
+            separated=separated,
         ),
         Case(
             f"sleutels {d}",
@@ -230,6 +268,129 @@ CASES += [
         "niemand",
         data={},
         state=_request("rXB"),
+    ),
+]
+# Issue 18, domain side: change requests and their review.
+for d, chg in (("A", "cXA"), ("B", "cYB")):
+    base = f"/domeinen/domein-{d.lower()}"
+    CASES += [
+        Case(f"wijzigingen {d}", lambda w, base=base: f"{base}/wijzigingsverzoeken/", d),
+        Case(
+            f"wijziging {d}",
+            lambda w, base=base, chg=chg: f"{base}/wijzigingsverzoeken/{w[chg].pk}/",
+            d,
+        ),
+        Case(
+            f"wijziging accepteren {d}",
+            lambda w, base=base, chg=chg: f"{base}/wijzigingsverzoeken/{w[chg].pk}/accepteren/",
+            d,
+            data={},
+            state=_change(chg),
+        ),
+        Case(
+            f"wijziging weigeren {d}",
+            lambda w, base=base, chg=chg: f"{base}/wijzigingsverzoeken/{w[chg].pk}/weigeren/",
+            d,
+            data={"reden": "nee"},
+            state=_change(chg),
+        ),
+    ]
+CASES += [
+    Case(
+        "wijziging B via A",
+        lambda w: f"/domeinen/domein-a/wijzigingsverzoeken/{w['cYB'].pk}/",
+        "niemand",
+    ),
+    Case(
+        "wijziging accepteren B via A",
+        lambda w: f"/domeinen/domein-a/wijzigingsverzoeken/{w['cYB'].pk}/accepteren/",
+        "niemand",
+        data={},
+        state=_change("cYB"),
+    ),
+    Case(
+        "wijziging weigeren B via A",
+        lambda w: f"/domeinen/domein-a/wijzigingsverzoeken/{w['cYB'].pk}/weigeren/",
+        "niemand",
+        data={"reden": "nee"},
+        state=_change("cYB"),
+    ),
+]
+# Issue 18, application side: the request page, Intrekken, the instance page, change requests.
+for a, req, inst, chg in (("X", "rXB", "iXA", "cXA"), ("Y", "rYA", "iYB", "cYB")):
+    CASES += [
+        Case(
+            f"aanvraag {a}",
+            lambda w, a=a, req=req: f"/applicaties/{w[a].pk}/connectieaanvragen/{w[req].pk}/",
+            a,
+        ),
+        Case(
+            f"intrekken {a}",
+            lambda w, a=a, req=req: (
+                f"/applicaties/{w[a].pk}/connectieaanvragen/{w[req].pk}/intrekken/"
+            ),
+            a,
+            data={"reden": "typefout"},
+            state=_request(req),
+        ),
+        Case(
+            f"instantie {a}",
+            lambda w, a=a, inst=inst: (
+                f"/applicaties/{w[a].pk}/applicatieinstanties/{w[inst].client_id}/"
+            ),
+            a,
+        ),
+        Case(
+            f"wijziging aanvragen {a}",
+            lambda w, a=a: (
+                f"/applicaties/{w[a].pk}/applicatieinstanties/{w['i' + a + 'D'].client_id}/"
+                "wijziging/"
+            ),
+            a,
+            data=lambda w: {"wijziging-jwks_uri": w["jwks_uri"], "wijziging-redirect_uris": ""},
+            state=_changes_of(f"i{a}D"),
+        ),
+        Case(
+            f"wijziging intrekken {a}",
+            lambda w, a=a, chg=chg: (
+                f"/applicaties/{w[a].pk}/wijzigingsverzoeken/{w[chg].pk}/intrekken/"
+            ),
+            a,
+            data={"reden": ""},
+            state=_change(chg),
+        ),
+    ]
+CASES += [
+    Case(
+        "aanvraag Y via X",
+        lambda w: f"/applicaties/{w['X'].pk}/connectieaanvragen/{w['rYA'].pk}/",
+        "niemand",
+    ),
+    Case(
+        "intrekken Y via X",
+        lambda w: f"/applicaties/{w['X'].pk}/connectieaanvragen/{w['rYA'].pk}/intrekken/",
+        "niemand",
+        data={},
+        state=_request("rYA"),
+    ),
+    Case(
+        "instantie Y via X",
+        lambda w: f"/applicaties/{w['X'].pk}/applicatieinstanties/{w['iYB'].client_id}/",
+        "niemand",
+    ),
+    Case(
+        "wijziging aanvragen Y via X",
+        lambda w: f"/applicaties/{w['X'].pk}/applicatieinstanties/{w['iYD'].client_id}/wijziging/",
+        "niemand",
+        data=lambda w: {"wijziging-jwks_uri": w["jwks_uri"]},
+        state=_changes_of("iYD"),
+    ),
+    Case(
+        "wijziging intrekken Y via X",
+        lambda w: f"/applicaties/{w['X'].pk}/wijzigingsverzoeken/{w['cYB'].pk}/intrekken/",
+        "niemand",
+        data={},
+        state=_change("cYB"),
     ),
 ]
 for a in ("X", "Y"):
@@ -350,6 +511,9 @@ def test_authorization_matrix(client, world, case, who):
     if who == "anoniem":
         assert response.status_code == 302
         assert response["Location"].startswith("/inloggen/?next=")
+        assert after == before
+    elif allowed and who in case.separated:
+        assert response.status_code in (200, 302)
         assert after == before
     elif allowed:
         assert response.status_code == 302, response.content.decode()[:2000]

@@ -146,7 +146,9 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
     change_instance_status(
         instance_id=instance.pk, new_status="in_onderhoud", reason="r", by=person
     )
-    aanvraag = make_request(applicatie=applicatie, domein=domein)
+    # Filed for an application the person does not administer: they may decide it, so the
+    # page shows the accept form (separation of duties).
+    aanvraag = make_request(applicatie=ApplicatieFactory(beheerders=[UserFactory()]), domein=domein)
     decided = instance.connectieaanvraag
     # The session, the user, its 2FA device (django-otp), its support group, then the row
     # with its domain (one statement: in_users_domain).
@@ -159,7 +161,10 @@ def test_detail_pages_load_their_row_with_its_relations_once(client, person, dom
         "rollen_rol",  # the other roles, for the role form
         "domeinen_instantiestatuswijziging",
     ]
-    for pk, roles in ((aanvraag.pk, ["rollen_rol"]), (decided.pk, [])):  # accept form if open
+    # Open: whether the person administers the application (separation of duties), then the
+    # roles of the accept form; decided: neither.
+    open_only = ["applicaties_applicatie_beheerders", "rollen_rol"]
+    for pk, roles in ((aanvraag.pk, open_only), (decided.pk, [])):
         review_url = f"/domeinen/{domein.naam}/connectieaanvragen/{pk}/"
         assert _tables(client, review_url) == [
             *session,

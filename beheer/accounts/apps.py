@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Accounts"
 
+    def ready(self):
+        from beheer.accounts import services
+        from beheer.outbox import registry
+
+        registry.register_handler(services.PASSWORD_LINK_REQUEST_KIND, services.send_password_links)
+
 
 class KTAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with a default site that refuses staff without a verified 2FA device.

@@ -26,6 +26,15 @@ class LoginForm(auth_forms.AuthenticationForm):
     def clean_username(self):
         return self.cleaned_data["username"].strip()
 
+    def clean(self):
+        # AuthenticationForm sets the username field's max_length for the widget only, without
+        # its validator: a name longer than any username gets the one failure message here and
+        # never reaches authenticate() (whose failure record, axes', holds 255 characters).
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return super().clean()
+
     def confirm_login_allowed(self, user):
         """The password was right; an account past its validity date still may not log in.
         Said plainly (the password was right, so this reveals nothing to a guesser), with

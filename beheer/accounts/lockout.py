@@ -18,7 +18,8 @@ def username_for_axes(request, credentials) -> str | None:
         raw = data.get("username")
     if raw is None:
         return None
-    return normalize_username(raw) or None
+    # Capped to the lockout record's column (axes: 255); no username is that long (150).
+    return normalize_username(raw)[:255] or None
 
 
 def client_ip(request) -> str | None:

@@ -30,6 +30,7 @@ from beheer.accounts.selectors import (
     users_due_validity_reminder,
 )
 from beheer.errors import ServiceError
+from beheer.outbox.services import queue_delivery
 
 log = logging.getLogger(__name__)
 
@@ -220,12 +221,17 @@ def set_own_password(*, user_id: int, password: str) -> User:
     return user
 
 
+PASSWORD_LINK_REQUEST_KIND = "password_link_request"
+
+
 def request_password_link(*, identifier: str, client_ip: str | None) -> None:
     """ "Wachtwoord vergeten": mail a one-time link to the KNOWN address of the account(s)
     named by username or e-mail address.
 
-    Answers the same (nothing) whether or not an account matched, and does the same work
-    either way: the lookup and a token are always made. Throttled per client address.
+    The request does the same small work whoever asks: it counts the client address (the
+    throttle, in the shared cache) and inserts one outbox row with what was typed. It looks up
+    no account and renders or sends no mail, so neither its answer nor its timing tells
+    whether an account exists. The outbox worker (`send_password_links`) does the rest.
     """
     key = f"kt-password-forgotten:{client_ip or 'unknown'}"
     cache.add(key, 0, timeout=3600)
@@ -238,15 +244,27 @@ def request_password_link(*, identifier: str, client_ip: str | None) -> None:
         raise ServiceError(
             _("Te veel aanvragen. Probeer het over een uur opnieuw."), code="throttled"
         )
-    value = identifier.strip()
+    with transaction.atomic():
+        # try_now=False: not after commit in this request, but by the worker.
+        queue_delivery(
+            kind=PASSWORD_LINK_REQUEST_KIND,
+            payload={"identifier": identifier.strip()[:254]},
+            try_now=False,
+        )
+
+
+def send_password_links(delivery) -> None:
+    """The outbox handler for "wachtwoord vergeten": queue a link mail to every active account
+    whose username or e-mail address matches what was typed (none: nothing happens)."""
+    value = (delivery.payload.get("identifier") or "").strip()
+    if not value:
+        return
     with transaction.atomic():
         users = list(
             User.objects.filter(is_active=True)
             .filter(Q(username__iexact=value) | Q(email__iexact=value))
             .exclude(email="")
         )
-        if not users:
-            default_token_generator.make_token(User(pk=0, password="!"))
         for user in users:
             mails.queue_password_link_mail(
                 user=user, link=password_link(user=user), invitation=False

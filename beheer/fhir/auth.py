@@ -33,6 +33,7 @@ from django.core.cache import cache
 
 from beheer.fhir.client import PermanentFhirError, RetryableFhirError, operation_outcome_message
 from beheer.fhir.keys import SIGNING_ALG, PortalKeyMissing, portal_private_key, public_jwk
+from beheer.safe_fetch import call_with_deadline
 from beheer.uris import _is_loopback
 
 AUTH_NONE = "geen"
@@ -82,11 +83,15 @@ def discover_token_endpoint(domein) -> str:
     url = smart_configuration_url(domein.fhir_base_url)
     require_https(url, "De FHIR base URL")
     try:
-        response = requests.get(
-            url,
-            headers={"Accept": "application/json"},
-            timeout=(3.05, settings.KT_FHIR_TIMEOUT),
-            allow_redirects=False,
+        response = call_with_deadline(
+            lambda: requests.get(
+                url,
+                headers={"Accept": "application/json"},
+                timeout=(3.05, settings.KT_FHIR_TIMEOUT),
+                allow_redirects=False,
+            ),
+            seconds=3.05 + settings.KT_FHIR_TIMEOUT,
+            on_timeout=lambda: requests.Timeout("wall-clock deadline"),
         )
     except requests.RequestException as exc:
         raise RetryableFhirError(
@@ -146,12 +151,17 @@ def fetch_access_token(domein) -> tuple[str, int]:
         "scope": settings.KT_FHIR_TOKEN_SCOPE,
     }
     try:
-        response = requests.post(
-            token_endpoint,
-            data=data,
-            headers={"Accept": "application/json"},
-            timeout=(3.05, settings.KT_FHIR_TIMEOUT),
-            allow_redirects=False,
+        # One wall-clock deadline over the whole exchange (beheer.safe_fetch).
+        response = call_with_deadline(
+            lambda: requests.post(
+                token_endpoint,
+                data=data,
+                headers={"Accept": "application/json"},
+                timeout=(3.05, settings.KT_FHIR_TIMEOUT),
+                allow_redirects=False,
+            ),
+            seconds=3.05 + settings.KT_FHIR_TIMEOUT,
+            on_timeout=lambda: requests.Timeout("wall-clock deadline"),
         )
     except requests.RequestException as exc:
         raise RetryableFhirError(

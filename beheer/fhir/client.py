@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 import requests
 
+from beheer.safe_fetch import call_with_deadline
+
 FHIR_JSON = "application/fhir+json"
 log = logging.getLogger(__name__)
 
@@ -129,14 +131,20 @@ class FhirClient:
         sent.update(headers or {})
         sent.update(self.auth_headers())
         try:
-            response = self.session.request(
-                method,
-                url,
-                json=json_body,
-                params=params,
-                headers=sent,
-                timeout=self.timeout,
-                allow_redirects=False,
+            # One wall-clock deadline over the whole exchange (beheer.safe_fetch): requests'
+            # timeouts bound each socket read only, not a server that trickles its answer.
+            response = call_with_deadline(
+                lambda: self.session.request(
+                    method,
+                    url,
+                    json=json_body,
+                    params=params,
+                    headers=sent,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                ),
+                seconds=sum(self.timeout),
+                on_timeout=lambda: requests.Timeout("wall-clock deadline"),
             )
         except requests.Timeout as exc:
             self._log(method, url, request_id, "timeout")
@@ -155,7 +163,11 @@ class FhirClient:
         return response
 
     def _log(self, method: str, url: str, request_id: str, outcome) -> None:
-        level = logging.INFO if isinstance(outcome, int) and outcome < 400 else logging.WARNING
+        # A read that finds nothing is how a Device's first write starts: not a warning.
+        expected = isinstance(outcome, int) and (
+            outcome < 400 or (method == "GET" and outcome == 404)
+        )
+        level = logging.INFO if expected else logging.WARNING
         log.log(
             level,
             "FHIR %s %s -> %s (X-Request-Id %s, X-Correlation-Id %s)",

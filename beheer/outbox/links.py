@@ -16,12 +16,23 @@ PORTAL_PAGES = {
         {"naam": "domein", "pk": "aanvraag"},
         "",
     ),
-    # An applicatiebeheerder follows their application's request: the application's requests
-    # tab, at that request's row.
+    # An applicatiebeheerder follows their application's request: its own page.
     "connectieaanvraag_volgen": (
-        "connectieaanvragen:applicatie_aanvragen",
-        {"pk": "applicatie"},
-        "aanvraag-{aanvraag}",
+        "connectieaanvragen:applicatie_aanvraag",
+        {"pk": "applicatie", "aanvraag_pk": "aanvraag"},
+        "",
+    ),
+    # A domeinbeheerder reviews a change request for an instance in their domain.
+    "wijzigingsverzoek_beoordelen": (
+        "connectieaanvragen:wijziging_beoordelen",
+        {"naam": "domein", "pk": "verzoek"},
+        "",
+    ),
+    # An applicatiebeheerder's page of one instance (key check, change requests).
+    "applicatieinstantie_details": (
+        "connectieaanvragen:applicatie_instantie",
+        {"pk": "applicatie", "client_id": "client_id"},
+        "",
     ),
     # An applicatiebeheerder looks at their application's instances (role, FHIR state).
     "applicatieinstantie": ("domeinen:applicatie_instanties", {"pk": "applicatie"}, ""),

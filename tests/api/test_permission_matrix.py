@@ -184,7 +184,7 @@ ACTIONS = {
         "daan": 404,
         "anna": 404,
         "bram": 403,
-        "sam": 200,
+        "sam": 403,  # separation of duties: Y is his own application
         "support": 200,
     },
     "aanvraag weigeren": {
@@ -192,7 +192,7 @@ ACTIONS = {
         "daan": 404,
         "anna": 404,
         "bram": 403,
-        "sam": 200,
+        "sam": 403,  # separation of duties: Y is his own application
         "support": 200,
     },
     # filing X -> domein-b: only X's beheerder (and support) may
@@ -207,7 +207,7 @@ ACTIONS = {
 }
 
 
-def _action(world, what):
+def _action(world, what, jwks_uri):
     if what == "instantie status":
         url = f"/api/v1/instanties/{world.inst_xa.client_id}/status/"
         return url, {"status": "in_onderhoud", "reden": "Onderhoud"}
@@ -224,14 +224,16 @@ def _action(world, what):
     return "/api/v1/aanvragen/", {
         "applicatie": world.app_x.pk,
         "domein": "domein-b",
-        "jwks_uri": "https://x.example.org/jwks.json",
+        "jwks_uri": jwks_uri,
     }
 
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("what", ACTIONS)
-def test_actions_follow_the_object_permissions_of_the_web_screens(client, world, what, caller):
-    url, data = _action(world, what)
+def test_actions_follow_the_object_permissions_of_the_web_screens(
+    client, world, what, caller, jwks_server
+):
+    url, data = _action(world, what, jwks_server.serve())
     response = _post(client, world, caller, url, data)
     expected = NOBODY.get(caller) or ACTIONS[what][caller]
     assert response.status_code == expected, response.content
@@ -266,3 +268,135 @@ def test_client_detail_of_domain_a_is_for_domain_a_key_only(client, world, calle
 def test_schema_and_docs_are_public(client, world, caller):
     for url in ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"):
         assert _get(client, world, caller, url).status_code == 200, url
+
+
+# --- issue 18: withdrawing and change requests ------------------------------------------------
+
+
+@pytest.fixture
+def changes(world):
+    """An open change on X-in-A (by anna) and one on Y-in-B (by bram)."""
+    from tests.factories import make_change
+
+    world.chg_xa = make_change(
+        instance_id=world.inst_xa.pk, by=world.anna, redirect_uris=["https://x.example.org/t"]
+    )
+    world.chg_yb = make_change(
+        instance_id=world.inst_yb.pk, by=world.bram, redirect_uris=["https://y.example.org/t"]
+    )
+    return world
+
+
+CHANGES_SEEN = {
+    "dora": {"App X"},
+    "daan": {"App Y"},
+    "anna": {"App X"},
+    "bram": {"App Y"},
+    "sam": {"App X", "App Y"},
+    "support": {"App X", "App Y"},
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_change_list_and_detail_show_only_the_callers_own(client, changes, caller):
+    world = changes
+    response = _get(client, world, caller, "/api/v1/wijzigingsverzoeken/")
+    if caller in NOBODY:
+        assert response.status_code == NOBODY[caller]
+        return
+    assert response.status_code == 200, response.content
+    seen = {o["applicatie"]["naam"] for o in response.json()["results"]}
+    assert seen == CHANGES_SEEN[caller]
+    detail = _get(client, world, caller, f"/api/v1/wijzigingsverzoeken/{world.chg_xa.pk}/")
+    assert detail.status_code == (200 if "App X" in CHANGES_SEEN[caller] else 404)
+
+
+LIFECYCLE_ACTIONS = {
+    # Y -> A is open: Y's beheerders (bram, sam) withdraw; dora sees it but may not.
+    "aanvraag intrekken": {
+        "dora": 403,
+        "daan": 404,
+        "anna": 404,
+        "bram": 200,
+        "sam": 200,
+        "support": 200,
+    },
+    "wijziging accepteren": {
+        "dora": 200,
+        "daan": 404,
+        "anna": 403,
+        "bram": 404,
+        "sam": 200,
+        "support": 200,
+    },
+    "wijziging weigeren": {
+        "dora": 200,
+        "daan": 404,
+        "anna": 403,
+        "bram": 404,
+        "sam": 200,
+        "support": 200,
+    },
+    "wijziging intrekken": {
+        "dora": 403,
+        "daan": 404,
+        "anna": 200,
+        "bram": 404,
+        "sam": 403,
+        "support": 200,
+    },
+    # a change for Y-in-B (after bram's open one is withdrawn): Y's beheerders and support
+    "wijziging aanvragen": {
+        "dora": 404,
+        "daan": 403,
+        "anna": 404,
+        "bram": 201,
+        "sam": 201,
+        "support": 201,
+    },
+}
+
+
+def _lifecycle_action(world, what):
+    if what == "aanvraag intrekken":
+        return f"/api/v1/aanvragen/{world.req_ya.pk}/intrekken/", {"reden": "typefout"}
+    if what == "wijziging accepteren":
+        return f"/api/v1/wijzigingsverzoeken/{world.chg_xa.pk}/accepteren/", {}
+    if what == "wijziging weigeren":
+        return f"/api/v1/wijzigingsverzoeken/{world.chg_xa.pk}/weigeren/", {"reden": "Nee"}
+    if what == "wijziging intrekken":
+        return f"/api/v1/wijzigingsverzoeken/{world.chg_xa.pk}/intrekken/", {}
+    from connectieaanvragen.change_services import withdraw_change
+
+    withdraw_change(change_id=world.chg_yb.pk, by=world.bram)
+    return "/api/v1/wijzigingsverzoeken/", {
+        "client_id": str(world.inst_yb.client_id),
+        "redirect_uris": ["https://y.example.org/nieuw"],
+    }
+
+
+def _snapshot(world):
+    from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
+    from domeinen.models import Applicatieinstantie
+
+    return (
+        list(Connectieaanvraag.objects.order_by("pk").values()),
+        list(Wijzigingsverzoek.objects.order_by("pk").values()),
+        list(Applicatieinstantie.objects.order_by("pk").values()),
+    )
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("what", LIFECYCLE_ACTIONS)
+def test_withdraw_and_change_actions_follow_the_object_permissions(client, changes, what, caller):
+    world = changes
+    url, data = _lifecycle_action(world, what)
+    before = _snapshot(world)
+    response = _post(client, world, caller, url, data)
+    expected = NOBODY.get(caller) or LIFECYCLE_ACTIONS[what][caller]
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert response.json()["status"] == expected
+        assert _snapshot(world) == before  # a refusal changes nothing
+    else:
+        assert _snapshot(world) != before

@@ -85,6 +85,8 @@ def _real_id(path, world):
         return world.app_x.pk
     if path.startswith("/api/v1/aanvragen/"):
         return world.req_ya.pk
+    if path.startswith("/api/v1/wijzigingsverzoeken/"):
+        return _open_change(world).pk
     if path.startswith("/api/v1/rollen/"):
         return Rol.objects.order_by("pk").values_list("pk", flat=True).first()
     if path.startswith("/api/v1/tokens/"):
@@ -96,3 +98,18 @@ def _real_id(path, world):
             )
         return spare.pk
     return None
+
+
+def _open_change(world):
+    """A change request of instance X-in-A (open, unless an earlier example decided it)."""
+    from connectieaanvragen.models import Wijzigingsverzoek
+    from tests.factories import make_change
+
+    existing = Wijzigingsverzoek.objects.filter(instantie=world.inst_xa).first()
+    if existing is not None:
+        return existing
+    return make_change(
+        instance_id=world.inst_xa.pk,
+        by=world.anna,
+        redirect_uris=["https://app-x.example.org/terug"],
+    )

@@ -175,12 +175,12 @@ def test_admin_bulk_accept_action(support_client, applicatie, domeinbeheerder):
     assert Connectieaanvraag.objects.filter(status="geaccepteerd").count() == 3
 
 
-def test_admin_files_a_request_through_the_service(support_client, applicatie, domein):
+def test_admin_files_a_request_through_the_service(support_client, applicatie, domein, jwks_server):
     url = reverse("admin:connectieaanvragen_connectieaanvraag_add")
     data = {
         "applicatie": applicatie.pk,
         "domein": domein.pk,
-        "jwks_uri": "https://keys.example.org/jwks.json",
+        "jwks_uri": jwks_server.serve(),
         "redirect_uris": "https://app.example.org/cb",
         "toelichting": "Namens de leverancier",
     }

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,12 +42,66 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,
             "ALLOWED_HOSTS": "beheer.example.nl",
             "KT_OMGEVING": "prd2",
+            "KT_BASE_URL": "https://beheer.example.nl",
         },
         "--deploy",
         "--fail-level",
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "beheer.example.nl",
+    "KT_OMGEVING": "prd2",
+    "KT_BASE_URL": "https://beheer.example.nl",
+}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "insecure-local-development-key-never-use-in-production",
+        "django-insecure-" + "k" * 50,
+        "te-kort",
+        "a" * 60,
+    ],
+)
+def test_production_refuses_an_insecure_secret_key_whatever_else_is_set(key):
+    result = _run_check({**PRODUCTION, "SECRET_KEY": key, "KT_ALLOW_INSECURE_KEY": "1"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is onveilig" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides, check_id",
+    [
+        ({"KT_2FA_REQUIRED": "0"}, "kt.W001"),
+        ({"KT_JWKS_ALLOWED_NETWORKS": "0.0.0.0/0"}, "kt.W002"),
+        ({"KT_JWKS_ALLOWED_NETWORKS": "127.0.0.1/32"}, "kt.W002"),
+        ({"KT_JWKS_ALLOWED_NETWORKS": "10.0.0.0/8"}, "kt.W002"),
+        ({"KT_JWKS_ALLOWED_NETWORKS": "::/0"}, "kt.W002"),
+        ({"KT_OMGEVING": "lokaal"}, "kt.W003"),
+        ({"KT_BASE_URL": "http://beheer.example.nl"}, "kt.W004"),
+    ],
+)
+def test_check_deploy_warns_on_development_switches(overrides, check_id):
+    result = _run_check({**PRODUCTION, **overrides}, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert check_id in result.stdout + result.stderr
+
+
+def test_production_shares_the_cache_between_processes_and_redis_when_configured():
+    production = {k: v for k, v in PRODUCTION.items() if k != "DEBUG"}
+    expression = "settings.CACHES['default']['BACKEND']"
+    assert _setting(expression, {**production, "DEBUG": "0"}, unset="REDIS_URL").endswith(
+        "DatabaseCache"
+    )
+    redis = {**production, "DEBUG": "0", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert _setting(expression, redis, unset="").endswith("RedisCache")
+    assert _setting(expression, {}, unset="REDIS_URL").endswith("LocMemCache")  # DEBUG: simple
 
 
 def test_invalid_jwks_allowed_network_is_refused():

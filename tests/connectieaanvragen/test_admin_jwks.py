@@ -51,5 +51,9 @@ def test_admin_shows_the_error_of_a_failed_check(
 
 def test_admin_says_when_the_keys_were_never_checked(client, support_user, applicatie, domein):
     aanvraag = make_request(applicatie=applicatie, domein=domein)
+    # A request filed before every filing checked the keys has no check result.
+    Connectieaanvraag.objects.filter(pk=aanvraag.pk).update(
+        jwks_gecontroleerd_op=None, jwks_resultaat={}
+    )
     assert not Connectieaanvraag.objects.get(pk=aanvraag.pk).jwks_gecontroleerd_op
     assert "Nog niet gecontroleerd." in _change_page(client, support_user, aanvraag)

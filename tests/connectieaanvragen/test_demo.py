@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from applicaties.models import Applicatie
 from beheer.accounts.models import User
-from connectieaanvragen.models import AanvraagStatuswijziging, Connectieaanvraag
+from connectieaanvragen.models import AanvraagStatuswijziging, Connectieaanvraag, Wijzigingsverzoek
 from domeinen.models import Applicatieinstantie, Domein, InstantieStatuswijziging
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,11 @@ def test_demo_covers_every_state_and_is_idempotent(capsys):
         "aangevraagd",
         "geaccepteerd",
         "geweigerd",
+        "ingetrokken",
+    }
+    assert set(Wijzigingsverzoek.objects.values_list("status", flat=True)) == {
+        "aangevraagd",
+        "geaccepteerd",
     }
     assert set(Applicatieinstantie.objects.values_list("status", flat=True)) == {
         "actief",

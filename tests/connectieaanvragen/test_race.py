@@ -9,7 +9,13 @@ from beheer.errors import ServiceError
 from connectieaanvragen.models import Connectieaanvraag
 from connectieaanvragen.services import accept_request, file_request, refuse_request
 from domeinen.models import Applicatieinstantie
-from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_request
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    UserFactory,
+    keys_in_order,
+    make_request,
+)
 
 # serialized_rollback: the flush after each test would drop the roles the migrations loaded.
 pytestmark = [
@@ -96,6 +102,7 @@ def test_two_filings_at_once_make_one_open_request():
             domein_id=domein.pk,
             jwks_uri=f"https://keys.example.org/{i}.json",
             by=beheerder,
+            check_keys=keys_in_order,
         )
 
     results, errors = _race(4, file)

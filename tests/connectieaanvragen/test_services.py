@@ -7,7 +7,13 @@ from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, C
 from connectieaanvragen.services import accept_request, file_request, refuse_request
 from domeinen.models import Applicatieinstantie, InstantieStatus
 from domeinen.services import change_instance_status
-from tests.factories import ApplicatieFactory, DomeinFactory, UserFactory, make_request
+from tests.factories import (
+    ApplicatieFactory,
+    DomeinFactory,
+    UserFactory,
+    keys_in_order,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +29,7 @@ def test_applicatiebeheerder_files_a_request(applicatie, domein, applicatiebehee
         redirect_uris="https://app.example.org/launch\n\nhttps://app.example.org/launch",
         toelichting="Graag koppelen.",
         by=applicatiebeheerder,
+        check_keys=keys_in_order,
     )
     aanvraag.refresh_from_db()
     assert aanvraag.status == AanvraagStatus.AANGEVRAAGD
@@ -278,8 +285,9 @@ def test_user_of_both_roles_only_decides_in_own_domain():
     own_domain = DomeinFactory(beheerders=[both])
     foreign_domain = DomeinFactory(beheerders=[UserFactory()])
     app = ApplicatieFactory(beheerders=[both])
-    mine = make_request(applicatie=app, domein=own_domain, by=both)
+    other_app = ApplicatieFactory(beheerders=[UserFactory()])
+    others = make_request(applicatie=other_app, domein=own_domain)
     theirs = make_request(applicatie=app, domein=foreign_domain, by=both)
-    assert accept_request(request_id=mine.pk, by=both).status == "geaccepteerd"
+    assert accept_request(request_id=others.pk, by=both).status == "geaccepteerd"
     with pytest.raises(ServiceError):
         accept_request(request_id=theirs.pk, by=both)

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from connectieaanvragen import services as request_services
 from connectieaanvragen import views as request_views
 from connectieaanvragen.jwks import fetch_and_check
 from connectieaanvragen.models import AanvraagStatus, Connectieaanvraag
@@ -97,7 +98,8 @@ def test_the_keys_are_fetched_outside_any_transaction(
         seen.append(transaction.get_connection().in_atomic_block)
         return fetch_and_check(uri)
 
-    monkeypatch.setattr(request_views, "fetch_and_check", spy)
+    monkeypatch.setattr(request_views, "fetch_and_check", spy)  # Sleutels opnieuw controleren
+    monkeypatch.setattr(request_services, "fetch_and_check", spy)  # filing
     login(client, applicatiebeheerder)
     _file(client, applicatie, domein, jwks_server.serve())
     aanvraag = Connectieaanvraag.objects.get()
@@ -133,6 +135,10 @@ def test_domain_requests_tab_lists_open_first(client_dom, domein, aanvraag):
 
 
 def test_review_page_shows_the_request_and_the_unchecked_keys(client_dom, domein, aanvraag):
+    # A request filed before every filing checked the keys has no check result.
+    Connectieaanvraag.objects.filter(pk=aanvraag.pk).update(
+        jwks_gecontroleerd_op=None, jwks_resultaat={}
+    )
     page = client_dom.get(
         reverse("connectieaanvragen:beoordelen", args=[domein.naam, aanvraag.pk])
     ).content.decode()
@@ -238,10 +244,10 @@ def test_request_and_check_result_are_stored_together_or_not_at_all(
 ):
     from beheer.errors import ServiceError
 
-    def failing_record(**kwargs):  # injected fault after the request row was written
+    def failing_store(*args, **kwargs):  # injected fault after the request row was written
         raise ServiceError("Opslaan van de controle mislukte.", code="injected")
 
-    monkeypatch.setattr(request_views, "record_jwks_check", failing_record)
+    monkeypatch.setattr(request_services, "_store_check", failing_store)
     response = _file(client_app, applicatie, domein, jwks_server.serve())
     assert "Opslaan van de controle mislukte." in response.content.decode()
     assert not Connectieaanvraag.objects.exists()

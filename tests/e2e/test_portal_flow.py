@@ -204,7 +204,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
     login(page, "dora")
     page.goto("/domeinen/ggz-noord/")
     order = []
-    for _ in range(13):
+    for _ in range(14):
         page.keyboard.press("Tab")
         focused = page.locator(":focus")
         order.append(focused.inner_text().strip() or focused.get_attribute("name"))
@@ -221,6 +221,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Applicatieinstanties",
         "Connectieaanvragen",
         "Beheerders",
+        "Wijzigingsverzoeken",
         "omschrijving",
     ]
     page.keyboard.press("Shift+Tab")

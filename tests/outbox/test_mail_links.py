@@ -25,6 +25,7 @@ from tests.factories import (
     DomeinFactory,
     SupportUserFactory,
     UserFactory,
+    make_change,
     make_instance,
     make_request,
 )
@@ -99,25 +100,25 @@ def test_request_filed_mail_links_open_the_review_page(world):
     assert "connectieaanvragen:beoordelen" in opened
 
 
-def test_request_accepted_mail_links_open_the_applications_requests(world):
+def test_request_accepted_mail_links_open_the_request_page(world):
     w = world
     aanvraag = make_request(applicatie=w["app"], domein=w["domein"], by=w["anna"])
     w["send"]("geaccepteerd", accept_request, request_id=aanvraag.pk, by=w["dora"])
     (message,) = mail.outbox
     opened = _open_every_link(message, _users(w["anna"]))
-    assert "connectieaanvragen:applicatie_aanvragen" in opened
+    assert "connectieaanvragen:applicatie_aanvraag" in opened
 
 
-def test_request_refused_mail_links_open_the_applications_requests(world):
+def test_request_refused_mail_links_open_the_request_page(world):
     w = world
     aanvraag = make_request(applicatie=w["other"], domein=w["domein"], by=w["anna"])
     w["send"]("geweigerd", refuse_request, request_id=aanvraag.pk, reason="nee", by=w["dora"])
     (message,) = mail.outbox
     opened = _open_every_link(message, _users(w["anna"]))
-    assert "connectieaanvragen:applicatie_aanvragen" in opened
+    assert "connectieaanvragen:applicatie_aanvraag" in opened
 
 
-def test_instance_status_mail_links_open_the_applications_instances(world):
+def test_instance_status_mail_links_open_the_instance_page(world):
     w = world
     instance = make_instance(applicatie=w["app"], domein=w["domein"])
     w["send"](
@@ -130,7 +131,39 @@ def test_instance_status_mail_links_open_the_applications_instances(world):
     )
     (message,) = mail.outbox
     opened = _open_every_link(message, _users(w["anna"]))
-    assert "domeinen:applicatie_instanties" in opened
+    assert "connectieaanvragen:applicatie_instantie" in opened
+
+
+def test_change_mails_link_to_the_review_page_and_the_instance_page(world):
+    from connectieaanvragen.change_services import accept_change
+
+    w = world
+    instance = make_instance(applicatie=w["app"], domein=w["domein"])
+    verzoek = w["send"](
+        "wijziging",
+        make_change,
+        instance_id=instance.pk,
+        by=w["anna"],
+        redirect_uris=["https://app.example.org/terug"],
+    )
+    (message,) = mail.outbox
+    data = {instance.jwks_uri, "https://app.example.org/terug"}
+    opened = _open_every_link(message, _users(w["dora"]), data=data)
+    assert "connectieaanvragen:wijziging_beoordelen" in opened
+    w["send"]("geaccepteerd", accept_change, change_id=verzoek.pk, by=w["dora"])
+    (message,) = mail.outbox
+    opened = _open_every_link(message, _users(w["anna"]), data=data)
+    assert "connectieaanvragen:applicatie_instantie" in opened
+
+
+def test_withdrawn_request_mail_links_open_the_review_page(world):
+    from connectieaanvragen.services import withdraw_request
+
+    w = world
+    aanvraag = make_request(applicatie=w["app"], domein=w["domein"], by=w["anna"])
+    w["send"]("ingetrokken", withdraw_request, request_id=aanvraag.pk, by=w["anna"])
+    (message,) = mail.outbox
+    assert "connectieaanvragen:beoordelen" in _open_every_link(message, _users(w["dora"]))
 
 
 def test_unlock_mail_links_open_the_login_page(world):

@@ -2,10 +2,20 @@
 
 Run it as often as you like: users, domains and applications are matched by name, and a
 scenario for an (application, domain) pair is played only when that pair has no request yet.
+
+Requests are filed through the same service as every other entry. The demo applications have
+no real key server (their JWKS URIs are .invalid), so the key check runs the real checker on a
+JWK Set the demo holds, a freshly generated RSA public key, instead of fetching it; "Sleutels
+opnieuw controleren" on the review page then reports the unknown host, as it should.
+
+Separation of duties shows too: sam is domeinbeheerder of ggz-west and applicatiebeheerder of
+EPD Horizon, and the open request of EPD Horizon in ggz-west is one he may not decide.
 """
 
+import base64
 import os
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,8 +25,15 @@ from django.db import transaction
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP, default_validity_end
 from beheer.env import env_bool
+from connectieaanvragen.change_services import accept_change, file_change
+from connectieaanvragen.jwks import check_document_at
 from connectieaanvragen.models import Connectieaanvraag
-from connectieaanvragen.services import accept_request, file_request, refuse_request
+from connectieaanvragen.services import (
+    accept_request,
+    file_request,
+    refuse_request,
+    withdraw_request,
+)
 from domeinen.models import Domein, InstantieStatus
 from domeinen.services import change_instance_status
 
@@ -56,7 +73,12 @@ APPLICATIONS = [
 
 # Each scenario: (application, domain, filer, steps). Steps are played in order.
 SCENARIOS = [
-    ("Zorgportaal Plus", "ggz-noord", "anna", [("accept", "dora")]),
+    (
+        "Zorgportaal Plus",
+        "ggz-noord",
+        "anna",
+        [("accept", "dora"), ("change", "anna", "Nieuwe sleutelserver per 1 januari.")],
+    ),
     (
         "Stemmingsdagboek",
         "ggz-noord",
@@ -82,7 +104,15 @@ SCENARIOS = [
             ("accept", "dora"),
             ("status", "dora", "in_onderhoud", "Upgrade naar nieuwe EPD-versie."),
             ("status", "dora", "actief", "Upgrade afgerond en getest."),
+            ("change", "sam", "Extra redirect URI voor de nieuwe app."),
+            ("accept_change", "dora"),
         ],
+    ),
+    (
+        "Patiëntportaal Thuis",
+        "ggz-oost",
+        "bram",
+        [("withdraw", "bram", "Verkeerde JWKS URI opgegeven.")],
     ),
     (
         "Patiëntportaal Thuis",
@@ -93,7 +123,29 @@ SCENARIOS = [
     ("EPD Horizon", "ggz-noord", "sam", [("refuse", "dora", "GGZ Noord gebruikt een ander EPD.")]),
     ("Stemmingsdagboek", "ggz-oost", "anna", []),
     ("Zorgportaal Plus", "ggz-west", "anna", []),
+    # sam files for his own application in his own domain: a fellow beheerder must decide.
+    ("EPD Horizon", "ggz-west", "sam", []),
 ]
+
+
+def _b64url(number: int) -> str:
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _demo_key_set() -> dict:
+    """A JWK Set with one real RSA public key (2048 bits), made for this run."""
+    numbers = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    numbers = numbers.public_numbers()
+    key = {
+        "kty": "RSA",
+        "kid": "demo-1",
+        "use": "sig",
+        "alg": "RS384",
+        "n": _b64url(numbers.n),
+        "e": _b64url(numbers.e),
+    }
+    return {"keys": [key]}
 
 
 def _slug(name: str) -> str:
@@ -201,7 +253,10 @@ class Command(BaseCommand):
         return apps
 
     def _file(self, applicatie, domein, by, remarks=""):
+        if not hasattr(self, "_key_set"):
+            self._key_set = _demo_key_set()
         return file_request(
+            check_keys=lambda uri: check_document_at(uri, self._key_set),
             applicatie_id=applicatie.pk,
             domein_id=domein.pk,
             jwks_uri=f"https://{_slug(applicatie.naam)}.demo.koppeltaal.invalid/.well-known/jwks.json",
@@ -227,5 +282,23 @@ class Command(BaseCommand):
                     reason=step[3],
                     by=users[step[1]],
                 )
+            elif kind == "withdraw":
+                withdraw_request(request_id=aanvraag.pk, by=users[step[1]], reason=step[2])
+            elif kind == "change":
+                # The demo's URIs do not resolve: the key set it holds is checked instead.
+                slug = _slug(applicatie.naam)
+                verzoek = file_change(
+                    check_keys=lambda uri: check_document_at(uri, self._key_set),
+                    instance_id=instance.pk,
+                    by=users[step[1]],
+                    jwks_uri=f"https://keys.{slug}.demo.koppeltaal.invalid/jwks.json",
+                    redirect_uris=[
+                        *instance.redirect_uris,
+                        f"https://app.{slug}.demo.koppeltaal.invalid/launch",
+                    ],
+                    toelichting=step[2],
+                )
+            elif kind == "accept_change":
+                accept_change(change_id=verzoek.pk, by=users[step[1]])
             elif kind == "file":
                 aanvraag = self._file(applicatie, domein, users[step[1]], step[2])

@@ -5,10 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beheer.accounts import services
+from beheer.outbox.models import Delivery
+from beheer.outbox.services import process_due
 from tests.auth_helpers import login
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -143,6 +147,8 @@ def test_forgotten_gives_the_same_answer_for_known_and_unknown_accounts(
         answers.append((response.status_code, response.redirect_chain, response.content))
     assert all(answer == answers[0] for answer in answers)
     assert "Als er een account bij deze gegevens hoort" in answers[0][2].decode()
+    assert mailoutbox == []  # the outbox worker sends them
+    process_due()
     # only the known accounts were mailed, always at the known address
     assert [m.to for m in mailoutbox] == [["dora@zorg.example"], ["dora@zorg.example"]]
 
@@ -153,6 +159,7 @@ def test_forgotten_link_lets_the_user_choose_a_password(
     dora = UserFactory(username="dora")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(FORGOTTEN, {"identifier": " Dora "})
+    process_due()
     # asking for a link does not disable the current password (no denial of service)
     dora.refresh_from_db()
     assert dora.check_password(TEST_PASSWORD)
@@ -178,4 +185,33 @@ def test_inactive_accounts_get_no_link(mailoutbox, django_capture_on_commit_call
     UserFactory(username="dora", is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(FORGOTTEN, {"identifier": "dora"})
+    process_due()
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("identifier", ["dora", "dora@zorg.example", "niemand", "x@y.example"])
+def test_forgotten_does_no_mail_work_in_the_request_for_known_or_unknown_accounts(
+    identifier, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The timing leak: whoever asks, the request counts the address and inserts one outbox
+    row, nothing more; the worker looks up the account and renders and sends the mail."""
+    UserFactory(username="dora", email="dora@zorg.example")
+    client = Client()
+    client.get(FORGOTTEN)  # the CSRF cookie; the session is not touched
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.post(FORGOTTEN, {"identifier": identifier})
+    assert response.status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "accounts_user" in sql]  # no account lookup
+    assert [sql.split(" (")[0] for sql in statements if sql.startswith("INSERT")] == [
+        'INSERT INTO "outbox_delivery"'
+    ]
+    assert callbacks == []  # nothing is tried after commit in the request either
+    assert mailoutbox == []
+    assert list(Delivery.objects.values_list("kind", flat=True)) == ["password_link_request"]
+    process_due()  # the worker, after the answer
+    known = identifier.startswith("dora")
+    assert [m.to for m in mailoutbox] == ([["dora@zorg.example"]] if known else [])

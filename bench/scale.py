@@ -1,4 +1,4 @@
-"""Seed a large, consistent environment for benchmarks (`manage.py seed_scale`).
+"""Seed a large, consistent environment for benchmarks (`manage.py seed_bench`, bench.settings).
 
 Two steps. `make_plan` draws the whole environment as light tuples (no database): a few very
 large domains and many small ones (Zipf weights, capped so a domain never holds more pairs than
@@ -19,7 +19,7 @@ import itertools
 import math
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -109,6 +109,30 @@ class ScaleOptions:
         if self.n_open > self.domains * self.applications:
             errors.append("Meer open aanvragen dan (applicatie, domein)-paren.")
         return errors
+
+    def scaled(self, factor: float) -> ScaleOptions:
+        """Rows times `factor`: instances, requests and the people. Domains and applications
+        scale by its square root, so that a domain still has applications enough for its
+        instances (at most 1.3 per application; 1 % of the rows in 1 % of the domains would
+        not fit) and the largest domain shrinks about as much as the whole."""
+        if factor == 1:
+            return self
+
+        def times(n: int | None, minimum: int, f: float = factor) -> int | None:
+            return None if n is None else max(minimum, round(n * f))
+
+        root = math.sqrt(factor)
+        return replace(
+            self,
+            domains=times(self.domains, 2, root),
+            applications=times(self.applications, 2, root),
+            instances=times(self.instances, 0),
+            requests=times(self.requests, 0),
+            open_requests=times(self.open_requests, 0),
+            domain_admins=times(self.domain_admins, 1, root),
+            application_admins=times(self.application_admins, 1, root),
+            support_users=times(self.support_users, 1),
+        )
 
 
 SMALL = ScaleOptions(

@@ -1,6 +1,9 @@
-"""`manage.py seed_scale`: fill the database with a production-sized environment for benchmarks.
+"""`manage.py seed_bench`: fill the database with a production-sized environment for benchmarks.
 
-Bulk inserts (see beheer/scale.py); never through the services, so it takes seconds, not hours.
+    DJANGO_SETTINGS_MODULE=bench.settings python manage.py seed_bench [--scale 0.01] [--small]
+
+Only under bench.settings (the `bench` app). Bulk inserts (see bench/scale.py); never through
+the services, so it takes seconds, not hours.
 The data obeys every constraint and lifecycle rule the services enforce. Refuses to run on prd2.
 """
 
@@ -9,7 +12,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from beheer import scale
+from bench import scale
 from domeinen.models import Domein
 
 
@@ -36,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=d.seed)
         parser.add_argument("--batch-size", type=int, default=d.batch_size)
         parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="alle aantallen maal deze factor (bijv. 0.01 voor 1%%)",
+        )
+        parser.add_argument(
             "--small",
             action="store_true",
             help="klein (CI): 12 domeinen, 30 applicaties, 150 instanties, 260 aanvragen",
@@ -48,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         if settings.KT_OMGEVING == "prd2":
-            raise CommandError("seed_scale mag niet op de productieomgeving (prd2) draaien.")
+            raise CommandError("seed_bench mag niet op de productieomgeving (prd2) draaien.")
         if o["small"]:
             options = scale.SMALL
         else:
@@ -64,16 +73,16 @@ class Command(BaseCommand):
                 skew=o["skew"],
                 seed=o["seed"],
                 batch_size=o["batch_size"],
-            )
+            ).scaled(o["scale"])
         errors = options.validate()
         if errors:
             raise CommandError(" ".join(errors))
         if Domein.objects.exists():
             if o["if_empty"]:
-                self.stdout.write("De database bevat al gegevens; seed_scale slaat over.")
+                self.stdout.write("De database bevat al gegevens; seed_bench slaat over.")
                 return
             raise CommandError(
-                "De database bevat al domeinen; seed_scale vult alleen een lege database."
+                "De database bevat al domeinen; seed_bench vult alleen een lege database."
             )
         started = time.monotonic()
         plan = scale.make_plan(options)

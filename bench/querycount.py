@@ -1,8 +1,9 @@
 """Bench-only middleware: count the SQL queries of each request into an `X-KT-Queries` header.
 
-Installed only when KT_BENCH=1 (see settings; refused on prd2). It wraps the default database
-connection with `connection.execute_wrapper`, so it counts every statement the request runs,
-including the session and user look-ups of the middleware below it, at almost no cost.
+Installed only by bench/settings.py (outermost), never by the product's settings. It wraps the
+default database connection with `connection.execute_wrapper`, so it counts every statement
+the request runs, including the session and user look-ups of the middleware below it, at
+almost no cost.
 """
 
 from django.db import connection

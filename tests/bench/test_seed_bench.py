@@ -1,4 +1,6 @@
-"""`manage.py seed_scale`: counts match the options, every rule holds, sizes are skewed."""
+"""`manage.py seed_bench` (bench.settings only): counts match the options, every rule holds,
+sizes are skewed. Called as a command object: the product's settings do not install the bench
+app, so its command is not found by name here."""
 
 import itertools
 import statistics
@@ -6,11 +8,13 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command as django_call_command
 
 from applicaties.models import Applicatie
-from beheer import scale
 from beheer.accounts.models import User
+from bench import scale
+from bench.management.commands.seed_bench import Command as SeedBench
 from connectieaanvragen.models import AanvraagStatuswijziging, Connectieaanvraag
 from domeinen.models import (
     INSTANCE_TRANSITIONS,
@@ -20,6 +24,12 @@ from domeinen.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def call_command(name, *args, **options):
+    assert name == "seed_bench"
+    return django_call_command(SeedBench(), *args, **options)
+
 
 OPTIONS = {
     "domains": 20,
@@ -36,7 +46,7 @@ OPTIONS = {
 
 @pytest.fixture
 def seeded(capsys):
-    call_command("seed_scale", **OPTIONS)
+    call_command("seed_bench", **OPTIONS)
     return capsys.readouterr().out
 
 
@@ -154,7 +164,7 @@ def test_a_few_domains_are_much_larger_than_most(seeded):
 
 
 def test_small_preset_runs(capsys):
-    call_command("seed_scale", "--small")
+    call_command("seed_bench", "--small")
     assert Applicatieinstantie.objects.count() == scale.SMALL.instances
     assert Connectieaanvraag.objects.count() == scale.SMALL.requests
 
@@ -162,19 +172,28 @@ def test_small_preset_runs(capsys):
 def test_refuses_to_run_on_prd2(settings):
     settings.KT_OMGEVING = "prd2"
     with pytest.raises(CommandError, match="prd2"):
-        call_command("seed_scale", "--small")
+        call_command("seed_bench", "--small")
     assert not Domein.objects.exists()
 
 
 def test_refuses_a_database_with_data_unless_if_empty(seeded, capsys):
     with pytest.raises(CommandError, match="lege database"):
-        call_command("seed_scale", "--small")
-    call_command("seed_scale", "--small", "--if-empty")
+        call_command("seed_bench", "--small")
+    call_command("seed_bench", "--small", "--if-empty")
     assert "slaat over" in capsys.readouterr().out
     assert Domein.objects.count() == OPTIONS["domains"]
 
 
+def test_scale_multiplies_the_rows_and_the_root_of_it_the_domains_and_applications():
+    call_command("seed_bench", scale=0.0004)  # of 300 / 2,000 / 50,000 / 100,000
+    assert Domein.objects.count() == 6
+    assert Applicatie.objects.count() == 40
+    assert Applicatieinstantie.objects.count() == 20
+    assert Connectieaanvraag.objects.count() == 40
+    assert Connectieaanvraag.objects.filter(status="aangevraagd").count() == 2
+
+
 def test_fewer_requests_than_instances_is_refused():
     with pytest.raises(CommandError, match="geaccepteerde aanvraag"):
-        call_command("seed_scale", domains=2, applications=2, instances=5, requests=3)
+        call_command("seed_bench", domains=2, applications=2, instances=5, requests=3)
     assert not Domein.objects.exists()

@@ -3,14 +3,11 @@ the unmeasured warm-up, and cookies sent back as a browser does."""
 
 import http.server
 import itertools
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import loadgen
+from bench import loadgen
 
 
 @pytest.fixture
@@ -96,3 +93,23 @@ def test_requests_that_do_not_divide_over_the_rounds_stay_within_the_maximum(ser
     base, _seen = server
     results = loadgen.run_rounds(_config(base, rounds=5))  # 12 requests: 3, 3, 2, 2, 2
     assert [r["n"] for r in results] == [12, 12]
+
+
+def test_a_page_may_name_its_own_server(server):
+    base, seen = server
+    config = _config("http://127.0.0.1:9", rounds=1)  # nothing listens there
+    for page in config["pages"]:
+        page["base"] = base
+    results = loadgen.run_rounds(config)
+    assert [r["n"] for r in results] == [12, 12]
+    assert {path for path, _ in seen} == {"/a", "/b"}
+
+
+def test_a_page_on_another_host_is_refused(tmp_path):
+    config = tmp_path / "c.json"
+    config.write_text(
+        '{"pages": [{"key": "a", "path": "/", "base": "http://127.0.0.1:1"},'
+        ' {"key": "b", "path": "/", "base": "http://example.org"}]}'
+    )
+    with pytest.raises(SystemExit, match="non-loopback"):
+        loadgen.main(str(config))
