@@ -14,6 +14,7 @@ from rest_framework.authentication import (
 
 from api import tokens
 from api.models import DomeinApiSleutel, PersoonlijkToken
+from beheer.accounts.forms import expired_account_message
 from beheer.accounts.selectors import is_locked
 from beheer.audit.context import set_credential
 
@@ -75,6 +76,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.PermissionDenied(
                 _("Wijzig eerst uw wachtwoord in het portaal; daarna werkt dit token weer.")
             )
+        if row.gebruiker.is_expired:
+            raise exceptions.PermissionDenied(expired_account_message(row.gebruiker))
         if is_locked(user=row.gebruiker):
             raise exceptions.PermissionDenied(
                 _("Uw account is geblokkeerd. Neem contact op met support.")

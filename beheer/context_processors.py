@@ -46,3 +46,12 @@ def navigatie(request):
         return row or {"domeinen": False, "applicaties": False}
 
     return {"nav": SimpleLazyObject(flags)}
+
+
+def support(request):
+    """Support's address (and phone) for every "neem contact op met support"."""
+    return {
+        "kt_support_email": settings.KT_SUPPORT_EMAIL,
+        "kt_support_phone": settings.KT_SUPPORT_PHONE,
+        "kt_public_onboarding": settings.KT_PUBLIC_ONBOARDING,
+    }

@@ -1,10 +1,19 @@
 """Model pieces that several apps share."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+
+# The phone numbers of onboarding requests (aanmeldingen): the person types what they know;
+# support checks it before a domain or application is made from it (contact data of domains and
+# applications use PhoneNumberField).
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-]{6,20}$",
+    _("Geef een telefoonnummer met alleen cijfers, spaties, haakjes, '-' en eventueel '+'."),
+)
 
 
 class ContactFields(models.Model):

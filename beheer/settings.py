@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "domeinen",
     "connectieaanvragen",
     "identiteit",
+    "teams",
+    "aanmeldingen",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -135,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "beheer.context_processors.omgeving",
                 "beheer.context_processors.navigatie",
+                "beheer.context_processors.support",
             ],
         },
     },
@@ -203,6 +206,16 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # never show an authenticator's secret in 
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
 # "Wachtwoord vergeten": at most this many requests per client address per hour.
 KT_PASSWORD_FORGOTTEN_LIMIT = env_int("KT_PASSWORD_FORGOTTEN_LIMIT", 5)
+# Accounts are valid this many days after creation or their last review ("Verlengen"); the
+# person and their fellow beheerders get reminders 30 and 7 days before (send_validity_reminders).
+KT_ACCOUNT_VALIDITY_DAYS = env_int("KT_ACCOUNT_VALIDITY_DAYS", 365)
+# Where pages and mails that say "neem contact op met support" send people.
+KT_SUPPORT_EMAIL = env_str("KT_SUPPORT_EMAIL", "support@koppeltaal.invalid")
+KT_SUPPORT_PHONE = env_str("KT_SUPPORT_PHONE", "")
+# Onboarding requests (aanmeldingen) from people without an account: off unless 1; at most
+# KT_ONBOARDING_LIMIT requests per client address per hour.
+KT_PUBLIC_ONBOARDING = env_bool("KT_PUBLIC_ONBOARDING", False)
+KT_ONBOARDING_LIMIT = env_int("KT_ONBOARDING_LIMIT", 5)
 # Log out after this many seconds without a request (default 30 minutes).
 KT_SESSION_IDLE_TIMEOUT = env_int("KT_SESSION_IDLE_TIMEOUT", 30 * 60)
 
@@ -253,8 +266,6 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "KT Beheer <noreply@koppeltaal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address the error pages give for help.
-KT_SUPPORT_EMAIL = env_str("KT_SUPPORT_EMAIL", "support@koppeltaal.invalid")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("applicaties.urls")),
     path("", include("connectieaanvragen.urls")),
     path("", include("identiteit.urls")),
+    path("", include("teams.urls")),
+    path("", include("aanmeldingen.urls")),
 ]
 
 # Error pages in the portal's layout; under /api/ problem details (beheer.views).

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from aanmeldingen.models import Aanmelding
 from applicaties.models import Applicatie
+from beheer.accounts.models import User
 from connectieaanvragen.models import Connectieaanvraag, Wijzigingsverzoek
 from connectieaanvragen.services import accept_request
 from domeinen.models import Applicatieinstantie, Domein
@@ -562,6 +564,75 @@ for a in ("X", "Y"):
         Case(f"logboek {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/logboek/", a),
         Case(f"logboek csv {a}", lambda w, a=a: f"/applicaties/{w[a].pk}/logboek/?formaat=csv", a),
     ]
+
+
+# Issue 21: the tab "Beheerders" of each domain and application, inviting and removing; a
+# beheerder of domain A can neither see nor change the team of domain B. (Extending accounts:
+# tests/teams/test_views.py, since nobody extends their own account.)
+def _team(key):
+    return lambda w: sorted(w[key].beheerders.values_list("pk", flat=True))
+
+
+def _invite(n):
+    return {"full_name": f"Nieuwe Collega {n}", "email": f"nieuw{n}@example.org"}
+
+
+for key, url in (
+    ("A", lambda w: "/domeinen/domein-a/beheerders/"),
+    ("B", lambda w: "/domeinen/domein-b/beheerders/"),
+    ("X", lambda w: f"/applicaties/{w['X'].pk}/beheerders/"),
+    ("Y", lambda w: f"/applicaties/{w['Y'].pk}/beheerders/"),
+):
+    CASES += [
+        Case(f"beheerders {key}", url, key),
+        Case(f"beheerder uitnodigen {key}", url, key, data=_invite(key), state=_team(key)),
+    ]
+CASES += [
+    # B and X have two beheerders each, so one can be removed (by themselves too).
+    Case(
+        "beheerder verwijderen B",
+        lambda w: f"/domeinen/domein-b/beheerders/{w['users']['dom_b'].pk}/verwijderen/",
+        "B",
+        data={},
+        state=_team("B"),
+    ),
+    Case(
+        "beheerder verwijderen X",
+        lambda w: f"/applicaties/{w['X'].pk}/beheerders/{w['users']['app_x'].pk}/verwijderen/",
+        "X",
+        data={},
+        state=_team("X"),
+    ),
+    Case(
+        "beheerder B verwijderen via A",
+        lambda w: f"/domeinen/domein-a/beheerders/{w['users']['dom_b'].pk}/verwijderen/",
+        "niemand",
+        data={},
+        state=_team("B"),
+    ),
+    Case(
+        "beheerder B verlengen via A",
+        lambda w: f"/domeinen/domein-a/beheerders/{w['users']['dom_b'].pk}/verlengen/",
+        "niemand",
+        data={},
+        state=lambda w: User.objects.get(pk=w["users"]["dom_b"].pk).geldig_tot,
+    ),
+    Case("aanmelden", lambda w: "/aanmelden/", "alle"),
+    Case("aanmelden domein", lambda w: "/aanmelden/domein/", "alle"),
+    Case(
+        "aanmelding indienen",
+        lambda w: "/aanmelden/applicatie/",
+        "alle",
+        data={
+            "organisatie": "Lev",
+            "naam": "Nieuwe app",
+            "applicatie_soort": "rom",
+            "contact_naam": "C",
+            "contact_email": "c@example.org",
+        },
+        state=lambda w: Aanmelding.objects.count(),
+    ),
+]
 
 
 @pytest.mark.parametrize("who", USERS)

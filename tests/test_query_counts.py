@@ -50,9 +50,15 @@ def grow(*, person, domein, applicatie, n):
         make_request(applicatie=applicatie, domein=other)
         make_instance(applicatie=applicatie, domein=DomeinFactory(beheerders=[UserFactory()]))
         ApplicatieFactory(beheerders=[person])
+        domein.beheerders.add(UserFactory())  # the teams grow too
+        applicatie.beheerders.add(UserFactory())
 
 
 def count(client, url) -> int:
+    # The session's last-activity stamp is rewritten at most every ACTIVITY_RESOLUTION seconds
+    # (3 queries); on a slow machine growing the data takes longer than that. One request first,
+    # so what is counted is the page, not the clock.
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -101,6 +107,10 @@ URLS = [
     lambda w: f"/domeinen/{w['domein'].naam}/logboek/?gebeurtenis=instantie&persoon=beide&page=2",
     lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/",
     lambda w: f"/applicaties/{w['applicatie'].pk}/logboek/?van=2020-01-01&tot=2099-12-31",
+    lambda w: f"/domeinen/{w['domein'].naam}/beheerders/",
+    lambda w: f"/applicaties/{w['applicatie'].pk}/beheerders/",
+    lambda w: "/aanmelden/",
+    lambda w: "/aanmelden/domein/",
 ]
 
 

@@ -1,10 +1,12 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -48,6 +50,24 @@ class LockedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ExpiredFilter(admin.SimpleListFilter):
+    title = _("geldigheid")
+    parameter_name = "geldigheid"
+
+    def lookups(self, request, model_admin):
+        return (("verlopen", _("Verlopen")), ("binnen30", _("Verloopt binnen 30 dagen")))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "verlopen":
+            return queryset.filter(geldig_tot__lt=today)
+        if self.value() == "binnen30":
+            return queryset.filter(
+                geldig_tot__gte=today, geldig_tot__lte=today + timedelta(days=30)
+            )
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
     form = UserEditForm
@@ -76,10 +96,17 @@ class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
         "two_factor",
         "last_login",
     )
-    list_filter = (LockedFilter, "is_active", "is_staff", "must_change_password", "groups")
+    list_filter = (
+        LockedFilter,
+        ExpiredFilter,
+        "is_active",
+        "is_staff",
+        "must_change_password",
+        "groups",
+    )
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
-    actions = ["unlock_selected", "reset_password_selected"]
+    actions = ["unlock_selected", "reset_password_selected", "extend_validity_selected"]
     # No password field: its "Wachtwoord opnieuw instellen" link sat beside the one password
     # action support has, "Wachtwoord resetten" (a one-time link by mail; support never types
     # a password).
@@ -91,7 +118,7 @@ class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
             _("Rechten"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Belangrijke datums"), {"fields": ("last_login", "date_joined")}),
+        (_("Belangrijke datums"), {"fields": ("geldig_tot", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -112,6 +139,8 @@ class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
         "must_change_password",
         "lock_state_text",
         "two_factor_text",
+        # geldig_tot changes only through "Verlengen" (the service): every review is one event.
+        "geldig_tot",
     )
 
     @admin.display(description=_("blokkering"))
@@ -243,7 +272,33 @@ class UserAdmin(AuditedAdminMixin, TransitionAdminMixin, DjangoUserAdmin):
             ),
         )
 
+    @admin.action(description=_("Geldigheid verlengen"), permissions=["change"])
+    def extend_validity_selected(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            services.extend_validity,
+            lambda n: (
+                ngettext(
+                    "%(n)d account verlengd.",
+                    "%(n)d accounts verlengd.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
     transitions = (
+        Transition(
+            route="verlengen",
+            name="extend_validity",
+            title=_("Geldigheid verlengen"),
+            submit_label=_("Verlengen"),
+            success_message=_("Het account is verlengd; de gebruiker is gemaild."),
+            perform=lambda request, user, data: services.extend_validity(
+                user_id=user.pk, by=request.user
+            ),
+        ),
         Transition(
             route="deblokkeren",
             name="unlock",

@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beheer.accounts import services
@@ -32,6 +35,26 @@ class LoginForm(auth_forms.AuthenticationForm):
         if username is not None and len(username) > self.fields["username"].max_length:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return super().clean()
+
+    def confirm_login_allowed(self, user):
+        """The password was right; an account past its validity date still may not log in.
+        Said plainly (the password was right, so this reveals nothing to a guesser), with
+        where to go; the account itself is left as it is."""
+        super().confirm_login_allowed(user)
+        if user.is_expired:
+            raise forms.ValidationError(expired_account_message(user), code="expired")
+
+
+def expired_account_message(user) -> str:
+    """The one Dutch message for an account past its date (login form, session, API token)."""
+    message = gettext(
+        "Uw account is verlopen: het was geldig tot en met %(date)s. Vraag een medebeheerder "
+        "van uw domein of applicatie om het te verlengen, of neem contact op met support."
+    ) % {"date": date_format(user.geldig_tot, "j F Y")}
+    contact = ", ".join(p for p in (settings.KT_SUPPORT_EMAIL, settings.KT_SUPPORT_PHONE) if p)
+    if contact:
+        message += " " + gettext("Support: %(contact)s.") % {"contact": contact}
+    return message
 
 
 class OwnPasswordMixin:

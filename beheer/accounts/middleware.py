@@ -23,6 +23,7 @@ from beheer.accounts.selectors import has_two_factor
 
 LAST_ACTIVITY_KEY = "kt_last_activity"
 IDLE_LOGOUT_KEY = "kt_idle_logout"
+EXPIRED_LOGOUT_KEY = "kt_expired_logout"
 # Write the timestamp at most this often: no session write on every single request.
 ACTIVITY_RESOLUTION = 15
 
@@ -67,6 +68,9 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.user.is_authenticated and request.user.is_expired:
+            # A session opened before the validity date ended (or by another way in) ends too.
+            return self._expired(request)
         step = self._pending_step(request)
         if step is not None:
             name = _url_name(request)
@@ -87,6 +91,17 @@ class AccountGateMiddleware:
         if not verified and (settings.KT_2FA_REQUIRED or user.is_staff):
             return "accounts:two_factor_setup"
         return None
+
+    @staticmethod
+    def _expired(request):
+        from beheer.accounts.forms import expired_account_message
+
+        message = expired_account_message(request.user)
+        logout(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=403)
+        request.session[EXPIRED_LOGOUT_KEY] = message
+        return redirect("login")
 
     @staticmethod
     def _is_static(request) -> bool:

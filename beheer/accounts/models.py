@@ -1,10 +1,22 @@
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 SUPPORT_GROUP = "support"
+
+# Reminders before an account's validity ends: this many days before, once each.
+VALIDITY_REMINDER_DAYS = (30, 7)
+
+
+def default_validity_end() -> date:
+    """A new (or just reviewed) account is valid for KT_ACCOUNT_VALIDITY_DAYS from today."""
+    return timezone.localdate() + timedelta(days=settings.KT_ACCOUNT_VALIDITY_DAYS)
 
 
 class User(AbstractUser):
@@ -27,6 +39,22 @@ class User(AbstractUser):
             "Het wachtwoord is door iemand anders ingesteld: bij de volgende aanmelding moet "
             "de gebruiker eerst een eigen wachtwoord kiezen."
         ),
+    )
+
+    # Access rights are reviewed at set intervals (NEN 7510): after this date login is refused
+    # until a beheerder of one of the person's domains or applications, or support, extends it.
+    geldig_tot = models.DateField(
+        _("geldig tot en met"),
+        default=default_validity_end,
+        help_text=_(
+            "Na deze datum kan de gebruiker niet meer inloggen, tot een beheerder of support "
+            "het account verlengt."
+        ),
+    )
+    # The smallest number of days-before (30, 7) for which a reminder about the current
+    # `geldig_tot` was sent; cleared when the account is extended. Keeps reminders once each.
+    geldigheid_herinnerd = models.PositiveSmallIntegerField(
+        _("herinnering verstuurd (dagen vooraf)"), null=True, blank=True, editable=False
     )
 
     objects = UserManager()
@@ -53,6 +81,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def is_expired(self) -> bool:
+        """Valid through `geldig_tot` (inclusive), in the portal's time zone."""
+        return self.geldig_tot is not None and timezone.localdate() > self.geldig_tot
 
     @cached_property
     def is_support(self) -> bool:

@@ -1,12 +1,13 @@
-"""Reads about accounts: who is locked out, who has two-factor authentication."""
+"""Reads about accounts: who is locked out, who has two-factor authentication, who reviews
+an account's validity."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -74,3 +75,41 @@ def lock_state(*, user: User) -> LockState | None:
         log = log.filter(attempt_time__gt=user.last_login)
     since = log.order_by("attempt_time").values_list("attempt_time", flat=True).first()
     return LockState(failures=failures, since=since, last_attempt=summary["last"])
+
+
+def fellow_beheerders(*, user: User) -> QuerySet[User]:
+    """The active beheerders of the domains and applications this user administers (not the
+    user themselves): they review the account and may extend it.
+
+    Reached through the reverse relations that `domeinen` and `applicaties` put on User
+    (`beheerde_domeinen`, `beheerde_applicaties`), so this layer imports neither app.
+    """
+    return (
+        User.objects.filter(
+            Q(beheerde_domeinen__beheerders=user) | Q(beheerde_applicaties__beheerders=user)
+        )
+        .filter(is_active=True)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def may_extend_validity(*, user: User, by) -> bool:
+    """Support, or a fellow beheerder of one of the user's domains or applications; never the
+    person themselves (a review is by someone else)."""
+    if not by.is_authenticated or not by.is_active or by.pk == user.pk:
+        return False
+    if by.is_support:
+        return True
+    return fellow_beheerders(user=user).filter(pk=by.pk).exists()
+
+
+def users_due_validity_reminder(*, today, days: int) -> QuerySet[User]:
+    """Active accounts whose validity ends within `days` days (and not yet) that have not had
+    a reminder at this or a closer threshold for their current date."""
+    return User.objects.filter(
+        is_active=True,
+        geldig_tot__gte=today,
+        geldig_tot__lte=today + timedelta(days=days),
+    ).exclude(geldigheid_herinnerd__lte=days)

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -22,8 +23,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beheer.accounts import mails
 from beheer.accounts.backends import normalize_username
-from beheer.accounts.models import User
-from beheer.accounts.selectors import is_locked
+from beheer.accounts.models import VALIDITY_REMINDER_DAYS, User, default_validity_end
+from beheer.accounts.selectors import (
+    fellow_beheerders,
+    is_locked,
+    may_extend_validity,
+    users_due_validity_reminder,
+)
 from beheer.audit import context as audit_context
 from beheer.audit.models import AuditEvent
 from beheer.audit.services import record
@@ -111,10 +117,12 @@ def reset_password(*, user_id: int, by: User) -> User:
     return user
 
 
-def create_account(*, user: User, by: User) -> User:
+def create_account(*, user: User, by: User | None, invited_for: str = "") -> User:
     """Save a new account (validated by the caller's form) without a password and invite it.
 
     Support never types a password: the user chooses one through the mailed link.
+    `invited_for` ("domein ggz-noord") tells the invitation what the account is for; `by` is
+    None when nobody logged in caused it (an accepted anonymous onboarding request has `by`).
     """
     with transaction.atomic():
         user.set_unusable_password()
@@ -129,9 +137,71 @@ def create_account(*, user: User, by: User) -> User:
                 for name in ("username", "full_name", "email", "phone", "is_staff")
             },
         )
-        mails.queue_password_link_mail(user=user, link=password_link(user=user), invitation=True)
-    log.info("account %s created by %s", user.pk, by.pk)
+        mails.queue_password_link_mail(
+            user=user, link=password_link(user=user), invitation=True, invited_for=invited_for
+        )
+    log.info("account %s created by %s", user.pk, by.pk if by else None)
     return user
+
+
+def extend_validity(*, user_id: int, by: User | None) -> User:
+    """ "Verlengen": the account is valid for KT_ACCOUNT_VALIDITY_DAYS from today.
+
+    Support, or a beheerder of one of the person's domains or applications; never the person
+    themselves. `by=None` is the server's operator (`manage.py extend_validity`), the way back
+    when every support account has expired. Also lets an expired account log in again; the
+    person gets a mail.
+    """
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        if by is not None and not may_extend_validity(user=user, by=by):
+            raise ServiceError(
+                _("U mag de geldigheid van dit account niet verlengen."), code="not_allowed"
+            )
+        if not user.is_active:
+            raise ServiceError(
+                _("Dit account is gedeactiveerd; alleen support kan het heractiveren."),
+                code="inactive",
+            )
+        old = user.geldig_tot
+        user.geldig_tot = default_validity_end()
+        user.geldigheid_herinnerd = None
+        user.save(update_fields=["geldig_tot", "geldigheid_herinnerd"])
+        mails.queue_validity_extended_mail(user=user, by=by, old=old)
+    log.info("validity of account %s extended by %s", user.pk, by.pk if by else "operator")
+    return user
+
+
+def send_validity_reminders() -> int:
+    """Daily: mail the accounts whose validity ends in 30 or 7 days, and their fellow
+    beheerders, once per threshold and date. Returns the number of accounts reminded.
+
+    The closest threshold goes first, so an account that is already within 7 days when the
+    command first sees it gets only the 7-day reminder. Each account in its own transaction.
+    """
+    today = timezone.localdate()
+    reminded = 0
+    for days in sorted(VALIDITY_REMINDER_DAYS):
+        for candidate_id in users_due_validity_reminder(today=today, days=days).values_list(
+            "pk", flat=True
+        ):
+            with transaction.atomic():
+                user = _lock_user(candidate_id)
+                if (
+                    not users_due_validity_reminder(today=today, days=days)
+                    .filter(pk=user.pk)
+                    .exists()
+                ):
+                    continue  # another run got here first
+                mails.queue_validity_reminder_mails(
+                    user=user,
+                    beheerders=list(fellow_beheerders(user=user)),
+                    days_left=(user.geldig_tot - today).days,
+                )
+                user.geldigheid_herinnerd = days
+                user.save(update_fields=["geldigheid_herinnerd"])
+                reminded += 1
+    return reminded
 
 
 def set_password_by_other(*, user_id: int, password: str, by: User | None = None) -> User:

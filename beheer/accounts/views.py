@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 
 from beheer.accounts import forms, services
 from beheer.accounts.lockout import client_ip
-from beheer.accounts.middleware import IDLE_LOGOUT_KEY
+from beheer.accounts.middleware import EXPIRED_LOGOUT_KEY, IDLE_LOGOUT_KEY
 from beheer.accounts.selectors import has_two_factor
 from beheer.errors import ServiceError
 
@@ -40,6 +40,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["idle_logout"] = self.request.session.pop(IDLE_LOGOUT_KEY, False)
+        context["expired_logout"] = self.request.session.pop(EXPIRED_LOGOUT_KEY, "")
         return context
 
 

@@ -50,9 +50,15 @@ def clean_recipient(address: str) -> str:
 def render_email(template: str, context: dict) -> dict:
     """Render `emails/<template>_subject.txt`, `.txt` and `.html` in Dutch.
 
-    Every template also gets `base_url` and `omgeving`.
+    Every template also gets `base_url`, `omgeving`, `support_email` and `support_phone`.
     """
-    ctx = {"base_url": settings.KT_BASE_URL, "omgeving": settings.KT_OMGEVING, **context}
+    ctx = {
+        "base_url": settings.KT_BASE_URL,
+        "omgeving": settings.KT_OMGEVING,
+        "support_email": settings.KT_SUPPORT_EMAIL,
+        "support_phone": settings.KT_SUPPORT_PHONE,
+        **context,
+    }
     with translation.override("nl"):
         subject = clean_subject(render_to_string(f"emails/{template}_subject.txt", ctx))
         text = render_to_string(f"emails/{template}.txt", ctx)

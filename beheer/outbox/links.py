@@ -46,6 +46,9 @@ PORTAL_PAGES = {
         {"instantie": "instantie"},
     ),
     "inloggen": ("login", {}, {}),
+    # A domain's or an application's beheerders (teams app): who is on the team, "Verlengen".
+    "domein_beheerders": ("teams:domein", {"naam": "domein"}, {}),
+    "applicatie_beheerders": ("teams:applicatie", {"pk": "applicatie"}, {}),
 }
 
 

@@ -62,6 +62,10 @@ def test_portal_pages_need_no_inline_script_style_or_event_handler(
         reverse("connectieaanvragen:domein_aanvragen", args=[domein.naam]),
         reverse("connectieaanvragen:beoordelen", args=[domein.naam, aanvraag.pk]),
         reverse("domeinen:logboek", args=[domein.naam]),
+        reverse("teams:domein", args=[domein.naam]),
+        reverse("aanmeldingen:index"),
+        reverse("aanmeldingen:nieuw", args=["domein"]),
+        reverse("aanmeldingen:nieuw", args=["applicatie"]),
     ]
     for url in pages_dom:
         _assert_no_inline(client.get(url), url)
@@ -71,6 +75,7 @@ def test_portal_pages_need_no_inline_script_style_or_event_handler(
         reverse("connectieaanvragen:nieuw", args=[applicatie.pk]),
         reverse("connectieaanvragen:applicatie_aanvragen", args=[applicatie.pk]),
         reverse("applicaties:logboek", args=[applicatie.pk]),
+        reverse("teams:applicatie", args=[applicatie.pk]),
     ]:
         _assert_no_inline(client.get(url), url)
     client.logout()

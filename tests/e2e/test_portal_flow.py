@@ -218,6 +218,7 @@ def test_keyboard_focus_follows_the_reading_order(new_page, people):
         "Details",
         "Applicatieinstanties",
         "Connectieaanvragen",
+        "Beheerders",
         "Wijzigingsverzoeken",
         "Identity providers",
         "Logboek",

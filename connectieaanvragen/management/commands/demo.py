@@ -31,7 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from applicaties.models import Applicatie, Soort
-from beheer.accounts.models import SUPPORT_GROUP
+from beheer.accounts.models import SUPPORT_GROUP, default_validity_end
 from beheer.env import env_bool
 from connectieaanvragen.change_services import accept_change, file_change
 from connectieaanvragen.jwks import check_document_at
@@ -248,6 +248,10 @@ class Command(BaseCommand):
                 # unless a local demo switches that off (make run: KT_DEMO_FORCE_PASSWORD_CHANGE=0).
                 user.must_change_password = env_bool("KT_DEMO_FORCE_PASSWORD_CHANGE", True)
                 user.save()
+            if user.is_expired:
+                # A demo database older than KT_ACCOUNT_VALIDITY_DAYS: the demo logins work.
+                user.geldig_tot = default_validity_end()
+                user.save(update_fields=["geldig_tot"])
             if staff:
                 user.groups.add(support_group)
             users[username] = user
