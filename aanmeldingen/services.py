@@ -28,6 +28,8 @@ from aanmeldingen.models import (
     AanmeldingStatuswijziging,
 )
 from applicaties.models import Applicatie
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError, clean_reason
 from beheer.forms_util import validation_error_message
 from domeinen.models import Domein, domein_naam_validator
@@ -145,6 +147,12 @@ def file_onboarding_request(
             van_status="",
             naar_status=AanmeldingStatus.AANGEVRAAGD,
         )
+        record(
+            event=AuditEvent.AANMELDING_INGEDIEND,
+            obj=aanmelding,
+            by=None if anonymous else by,
+            changes={"soort": [None, aanmelding.soort], "naam": [None, aanmelding.naam]},
+        )
         mails.queue_filed_mails(aanmelding=aanmelding)
     log.info("onboarding request %s filed", aanmelding.pk)
     return aanmelding
@@ -176,6 +184,18 @@ def _record(aanmelding: Aanmelding, *, by, to: str, reason: str = "") -> None:
     aanmelding.save()
     AanmeldingStatuswijziging.objects.create(
         aanmelding=aanmelding, door=by, van_status=old, naar_status=to, reden=reason
+    )
+    record(
+        event=(
+            AuditEvent.AANMELDING_GEACCEPTEERD
+            if to == AanmeldingStatus.GEACCEPTEERD
+            else AuditEvent.AANMELDING_GEWEIGERD
+        ),
+        obj=aanmelding,
+        by=by,
+        domein=aanmelding.domein_id,
+        applicatie=aanmelding.applicatie_id,
+        changes={"status": [old, to], "reden": [None, reason]},
     )
 
 

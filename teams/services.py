@@ -27,6 +27,8 @@ from applicaties.models import Applicatie
 from applicaties.selectors import user_administers_application
 from beheer.accounts.models import User
 from beheer.accounts.services import create_account
+from beheer.audit.models import AuditEvent
+from beheer.audit.services import record
 from beheer.errors import ServiceError
 from domeinen.models import Domein
 from domeinen.selectors import user_administers_domain
@@ -61,6 +63,18 @@ class InviteResult:
 class RemoveResult:
     user: User
     deactivated: bool
+
+
+def _record_team(team: Team, *, event, user, by, extra: dict | None = None) -> None:
+    """The audit record of a team change, scoped to its domain or application."""
+    record(
+        event=event,
+        obj=user,
+        by=by if by is not None and by.is_authenticated else None,
+        domein=team.obj.pk if team.kind == "domein" else None,
+        applicatie=team.obj.pk if team.kind == "applicatie" else None,
+        changes={team.kind: [None, team.obj.naam]} | (extra or {}),
+    )
 
 
 def _lock_domain(domein_id: int, by) -> Team:
@@ -166,6 +180,7 @@ def _invite(team: Team, *, by, full_name: str, email: str, confirm: bool) -> Inv
         )
         created = True
     mails.queue_team_added_mails(team=team, user=user, by=by)
+    _record_team(team, event=AuditEvent.TEAM_TOEGEVOEGD, user=user, by=by)
     log.info("%s: account %s added by %s", team.label, user.pk, getattr(by, "pk", None))
     return InviteResult(user=user, created=created)
 
@@ -228,6 +243,13 @@ def _remove(team: Team, *, user_id: int, by) -> RemoveResult:
     if deactivate:
         user.is_active = False
         user.save(update_fields=["is_active"])
+    _record_team(
+        team,
+        event=AuditEvent.TEAM_VERWIJDERD,
+        user=user,
+        by=by,
+        extra={"is_active": [True, False]} if deactivate else {},
+    )
     log.info("%s: account %s removed by %s", team.label, user.pk, getattr(by, "pk", None))
     return RemoveResult(user=user, deactivated=deactivate)
 
@@ -278,5 +300,6 @@ def _add_first(team: Team, *, by, user, full_name, email, confirm) -> InviteResu
     if user is not None and user.is_active:
         team.beheerders.add(user)
         mails.queue_added_mail(team=team, user=user, by=by)
+        _record_team(team, event=AuditEvent.TEAM_TOEGEVOEGD, user=user, by=by)
         return InviteResult(user=user, created=False)
     return _invite(team, by=by, full_name=full_name, email=email, confirm=confirm)

@@ -167,6 +167,12 @@ def extend_validity(*, user_id: int, by: User | None) -> User:
         user.geldig_tot = default_validity_end()
         user.geldigheid_herinnerd = None
         user.save(update_fields=["geldig_tot", "geldigheid_herinnerd"])
+        record(
+            event=AuditEvent.ACCOUNT_VERLENGD,
+            obj=user,
+            by=by,
+            changes={"geldig_tot": [old, user.geldig_tot]},
+        )
         mails.queue_validity_extended_mail(user=user, by=by, old=old)
     log.info("validity of account %s extended by %s", user.pk, by.pk if by else "operator")
     return user

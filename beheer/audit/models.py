@@ -68,6 +68,14 @@ class AuditEvent(models.TextChoices):
     ACCOUNT_2FA_GERESET = "account.2fa_gereset", _("Tweestapsverificatie gereset")
     ACCOUNT_2FA_INGESTELD = "account.2fa_ingesteld", _("Tweestapsverificatie ingesteld")
     ACCOUNT_BACKUPCODES = "account.backupcodes", _("Nieuwe back-upcodes gemaakt")
+    ACCOUNT_VERLENGD = "account.verlengd", _("Geldigheid van account verlengd")
+    # teams of domains and applications
+    TEAM_TOEGEVOEGD = "team.toegevoegd", _("Beheerder toegevoegd")
+    TEAM_VERWIJDERD = "team.verwijderd", _("Beheerder verwijderd")
+    # onboarding requests (a new domain or application-ID)
+    AANMELDING_INGEDIEND = "aanmelding.ingediend", _("Aanmelding ingediend")
+    AANMELDING_GEACCEPTEERD = "aanmelding.geaccepteerd", _("Aanmelding geaccepteerd")
+    AANMELDING_GEWEIGERD = "aanmelding.geweigerd", _("Aanmelding geweigerd")
     # logins
     LOGIN_GESLAAGD = "login.geslaagd", _("Ingelogd")
     LOGIN_MISLUKT = "login.mislukt", _("Inloggen mislukt")

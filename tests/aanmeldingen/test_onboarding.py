@@ -206,6 +206,15 @@ def test_accepting_for_a_logged_in_requester_adds_their_own_account(
         accept_onboarding_request(aanmelding_id=aanmelding.pk, by=support)
     applicatie = Applicatie.objects.get(naam="Nieuwe Module")
     assert list(applicatie.beheerders.all()) == [lotte]
+    from beheer.audit.models import AuditEvent, AuditRecord
+
+    filed = AuditRecord.objects.get(gebeurtenis=AuditEvent.AANMELDING_INGEDIEND)
+    assert filed.door == lotte
+    accepted = AuditRecord.objects.get(gebeurtenis=AuditEvent.AANMELDING_GEACCEPTEERD)
+    assert accepted.door == support and accepted.applicatie_id == applicatie.pk
+    assert AuditRecord.objects.filter(
+        gebeurtenis=AuditEvent.TEAM_TOEGEVOEGD, applicatie_id=applicatie.pk
+    ).exists()
     assert applicatie.soort == "ehealth_module" and applicatie.leverancier == "Leverancier B.V."
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         ("lotte@lev.example", "Aanmelding geaccepteerd: Nieuwe Module (lokaal)"),

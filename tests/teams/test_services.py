@@ -233,3 +233,27 @@ def test_application_teams_work_the_same(django_capture_on_commit_callbacks):
     with pytest.raises(ServiceError) as exc:
         remove_application_beheerder(applicatie_id=app.pk, user_id=result.user.pk, by=result.user)
     assert exc.value.code == "last_beheerder"
+
+
+def test_team_changes_are_recorded_in_the_domains_audit_trail(team):
+    from beheer.audit.models import AuditEvent, AuditRecord
+
+    team["run"](
+        invite_domain_beheerder,
+        domein_id=team["domein"].pk,
+        by=team["dora"],
+        full_name="Nina Nieuw",
+        email="nina@zorg.example",
+    )
+    added = AuditRecord.objects.get(gebeurtenis=AuditEvent.TEAM_TOEGEVOEGD)
+    assert added.door == team["dora"] and added.domein_id == team["domein"].pk
+    assert added.object_label == "Nina Nieuw"
+    team["run"](
+        remove_domain_beheerder,
+        domein_id=team["domein"].pk,
+        user_id=team["daan"].pk,
+        by=team["dora"],
+    )
+    removed = AuditRecord.objects.get(gebeurtenis=AuditEvent.TEAM_VERWIJDERD)
+    assert removed.domein_id == team["domein"].pk
+    assert removed.wijzigingen == {"domein": [None, "ggz-noord"], "is_active": [True, False]}

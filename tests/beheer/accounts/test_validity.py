@@ -176,6 +176,14 @@ def test_who_may_extend(people):
     extend_validity(user_id=daan.pk, by=people["dora"])  # same domain
     extend_validity(user_id=people["anna"].pk, by=people["dora"])  # same application
     extend_validity(user_id=daan.pk, by=SupportUserFactory())
+    from beheer.audit.models import AuditEvent, AuditRecord
+
+    extended = AuditRecord.objects.filter(gebeurtenis=AuditEvent.ACCOUNT_VERLENGD)
+    # the refusals recorded nothing; each extension one record with the old and new date
+    assert extended.count() == 3
+    first = extended.get(door=people["dora"], object_id=str(daan.pk))
+    old, new = first.wijzigingen["geldig_tot"]
+    assert old != new
 
 
 def test_support_extends_with_the_button_on_the_users_page(
