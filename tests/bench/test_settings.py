@@ -14,7 +14,17 @@ from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("beheer", "applicaties", "domeinen", "connectieaanvragen", "rollen")
+# Every app of this repository that the product's settings install (its top-level package
+# is a folder beside manage.py): a production `pip install .` must ship each one.
+PRODUCT = tuple(
+    sorted(
+        {
+            app.split(".")[0]
+            for app in settings.INSTALLED_APPS
+            if (ROOT / app.split(".")[0] / "__init__.py").exists()
+        }
+    )
+)
 
 
 def test_the_product_settings_have_no_bench_hooks():
