@@ -1,5 +1,8 @@
 """Model pieces that several apps share."""
 
+import datetime
+import itertools
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -58,3 +61,62 @@ class Statuswijziging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.van_status or '—'} → {self.naar_status}"
+
+
+class ProbedPeriodsQuerySet(models.QuerySet):
+    """`datetimes(field, "year" | "month" | "day")` answered by probing, for the admin's date
+    hierarchy on large tables.
+
+    Django answers it with `SELECT DISTINCT DATE_TRUNC(kind, field AT TIME ZONE ...)`, which
+    converts and sorts every matching row (a million audit records: 0.35 s, on every visit of
+    the changelist). Here the candidate periods between the first and the last value are listed
+    (at most 31) and one statement asks `EXISTS` per period: each an index probe on `field`.
+    The answer is the same list of aware datetimes at the start of each period, in the current
+    time zone (tests/beheer/test_probed_periods.py compares both).
+    """
+
+    probed_fields: tuple[str, ...] = ()
+    MAX_PERIODS = 31  # a month of days; a year of months; a few years of retention
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if field_name not in self.probed_fields or kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        if bounds["first"] is None:
+            return []
+        tz = tzinfo or timezone.get_current_timezone()
+        starts = _period_starts(
+            timezone.localtime(bounds["first"], tz), timezone.localtime(bounds["last"], tz), kind
+        )
+        if len(starts) - 1 > self.MAX_PERIODS:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        aware = [timezone.make_aware(start, tz) for start in starts]
+        probes = {
+            f"kt_period_{i}": models.Exists(
+                self.filter(**{f"{field_name}__gte": begin, f"{field_name}__lt": end})
+            )
+            for i, (begin, end) in enumerate(itertools.pairwise(aware))
+        }
+        # One row of the table carries the probes (none if the table emptied in between).
+        rows = self.model._base_manager.annotate(**probes).values(*probes)[:1]
+        found = next(iter(rows), None)
+        if found is None:
+            return []
+        periods = [begin for begin, key in zip(aware, probes, strict=False) if found[key]]
+        return periods if order == "ASC" else periods[::-1]
+
+
+def _period_starts(first, last, kind: str) -> list:
+    """Naive local starts of every period from the one holding `first` through the one holding
+    `last`, plus the start of the period after it."""
+    if kind == "year":
+        years = range(first.year, last.year + 2)
+        return [datetime.datetime(y, 1, 1) for y in years]
+    if kind == "month":
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month + 1)
+        return [datetime.datetime(m // 12, m % 12 + 1, 1) for m in months]
+    days = (last.date() - first.date()).days + 2
+    return [
+        datetime.datetime.combine(first.date(), datetime.time()) + datetime.timedelta(d)
+        for d in range(days)
+    ]

@@ -162,6 +162,35 @@ PAGES = [
     ),
     Page("adm-req-q", "Admin: aanvragen, zoeken", "support", REQ + "?q={app_search}"),
     Page("adm-req-one", "Admin: aanvraag (wijzigen)", "support", REQ + "{aanvraag_id}/change/"),
+    # The audit trail (issue 20), a million records: the domain's and the application's tab
+    # "Logboek", the API and support's admin list.
+    Page("dom-log", "Domein: logboek", "domeinbeheerder", DOM + "logboek/"),
+    Page(
+        "dom-log-f",
+        "Domein: logboek, filter periode en persoon",
+        "domeinbeheerder",
+        DOM + "logboek/?van={log_from}&tot={log_to}&persoon={log_person}",
+    ),
+    Page(
+        "app-log",
+        "Applicatie: logboek, filter instanties",
+        "applicatiebeheerder",
+        APP + "logboek/?gebeurtenis=instantie",
+    ),
+    Page("api-log", "API: logboek (sessie)", "domeinbeheerder", API + "logboek/"),
+    Page("adm-log", "Admin: logboek", "support", f"{ADMIN}/audit/auditrecord/"),
+    Page(
+        "adm-log-f",
+        "Admin: logboek, filter gebeurtenis",
+        "support",
+        f"{ADMIN}/audit/auditrecord/?gebeurtenis=instantie.status",
+    ),
+    Page(
+        "adm-log-year",
+        "Admin: logboek, jaar in de datumhiërarchie",
+        "support",
+        ADMIN + "/audit/auditrecord/?op__year={log_year}",
+    ),
     Page("adm-user", "Admin: gebruikers", "support", f"{ADMIN}/accounts/user/"),
     Page("adm-deliv", "Admin: outbox-bezorgingen", "support", f"{ADMIN}/outbox/delivery/"),
     Page("floor-end", "Floor (nogmaals, aan het eind)", None, "/health/"),
@@ -317,6 +346,7 @@ def step_context(_argument) -> dict:
         "aanvraag_id": aanvraag.pk,
         "applicatie_id": app.pk,
         "app_search": app.naam.split(" ")[0],
+        **_log_fields(users["domeinbeheerder"]),
         **_credentials(users, big),
     }
     return {
@@ -325,8 +355,35 @@ def step_context(_argument) -> dict:
         "big_domein_instances": big.n,
         "counts": {
             m._meta.verbose_name_plural.capitalize(): m.objects.count()
-            for m in (User, Domein, Applicatie, Applicatieinstantie, Connectieaanvraag)
+            for m in (User, Domein, Applicatie, Applicatieinstantie, Connectieaanvraag, *_audit())
         },
+    }
+
+
+def _audit() -> list:
+    try:
+        from beheer.audit.models import AuditRecord
+    except ImportError:  # code from before the audit trail
+        return []
+    return [AuditRecord]
+
+
+def _log_fields(user) -> dict:
+    """The filters of the log pages, within the seeded records (the bench's own logins and keys
+    add records of today): the year after the first record, a quarter of it, one person."""
+    from datetime import timedelta
+
+    from django.db.models import Min
+
+    first = None
+    for model in _audit():
+        first = model.objects.aggregate(first=Min("op"))["first"]
+    start = (first or datetime.now(UTC)).date() + timedelta(days=365)
+    return {
+        "log_year": start.year,
+        "log_from": start.isoformat(),
+        "log_to": (start + timedelta(days=89)).isoformat(),
+        "log_person": user.username,
     }
 
 

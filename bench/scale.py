@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 from applicaties.models import Applicatie, Soort
 from beheer.accounts.models import SUPPORT_GROUP, User
+from beheer.audit.models import AuditEvent, AuditRecord
 from connectieaanvragen.models import AanvraagStatus, AanvraagStatuswijziging, Connectieaanvraag
 from domeinen.models import (
     Applicatieinstantie,
@@ -70,6 +71,7 @@ class ScaleOptions:
     domain_admins: int | None = None  # default: 1.5 per domain
     application_admins: int | None = None  # default: one per two applications
     support_users: int = 5
+    audit_records: int = 1_000_000  # the audit trail (issue 20): 730 days of a busy portal
     skew: float = 1.0  # Zipf exponent for domain and application sizes
     seed: int = 2026
     batch_size: int = 5000
@@ -97,7 +99,7 @@ class ScaleOptions:
         for name in ("domains", "applications", "support_users"):
             if getattr(self, name) < 1:
                 errors.append(f"--{name.replace('_', '-')} moet minstens 1 zijn.")
-        if self.instances < 0 or self.n_open < 0:
+        if self.instances < 0 or self.n_open < 0 or self.audit_records < 0:
             errors.append("Aantallen kunnen niet negatief zijn.")
         if self.requests < self.instances + self.n_open:
             errors.append(
@@ -132,11 +134,18 @@ class ScaleOptions:
             domain_admins=times(self.domain_admins, 1, root),
             application_admins=times(self.application_admins, 1, root),
             support_users=times(self.support_users, 1),
+            audit_records=times(self.audit_records, 0),
         )
 
 
 SMALL = ScaleOptions(
-    domains=12, applications=30, instances=150, requests=260, support_users=2, batch_size=50
+    domains=12,
+    applications=30,
+    instances=150,
+    requests=260,
+    support_users=2,
+    audit_records=3000,
+    batch_size=50,
 )
 
 
@@ -512,6 +521,196 @@ def build_aanvraag_historie(p: PlannedRequest, *, filer_pk: int, decider_pk: int
     return rows
 
 
+# --- the audit trail (issue 20) ----------------------------------------------------------------
+AUDIT_DAYS = 730  # KT_AUDIT_RETENTION_DAYS: older records would have been purged
+AUDIT_END = EPOCH + timedelta(days=SPAN_DAYS)
+AUDIT_SCOPED_SHARE = 0.6  # records of a domain and/or an application; the rest are logins
+
+# What the services write about domains and applications, with how often, and what the record
+# is about: an instance or a request (both ids), or only the domain or only the application.
+# Picking a random instance or request gives the Zipf sizes of the plan: the largest domain
+# and application get the most records, as they do in production.
+SCOPED_EVENTS = [
+    (AuditEvent.INSTANTIE_SYNC, 18, "instantie"),
+    (AuditEvent.INSTANTIE_STATUS, 14, "instantie"),
+    (AuditEvent.INSTANTIE_AANGEMAAKT, 8, "instantie"),
+    (AuditEvent.INSTANTIE_ROL, 4, "instantie"),
+    (AuditEvent.INSTANTIE_URIS, 2, "instantie"),
+    (AuditEvent.AANVRAAG_INGEDIEND, 15, "aanvraag"),
+    (AuditEvent.AANVRAAG_SLEUTELS, 12, "aanvraag"),
+    (AuditEvent.AANVRAAG_GEACCEPTEERD, 8, "aanvraag"),
+    (AuditEvent.AANVRAAG_GEWEIGERD, 7, "aanvraag"),
+    (AuditEvent.DOMEIN_GEWIJZIGD, 4, "domein"),
+    (AuditEvent.TEAM_TOEGEVOEGD, 2, "domein"),
+    (AuditEvent.APPLICATIE_GEWIJZIGD, 4, "applicatie"),
+    (AuditEvent.TOKEN_AANGEMAAKT, 2, "applicatie"),
+]
+ACCOUNT_EVENTS = [
+    (AuditEvent.LOGIN_GESLAAGD, 52),
+    (AuditEvent.LOGOUT, 36),
+    (AuditEvent.LOGIN_MISLUKT, 9),
+    (AuditEvent.LOGIN_GEBLOKKEERD, 1),
+    (AuditEvent.ACCOUNT_WACHTWOORD_GEWIJZIGD, 1),
+    (AuditEvent.ACCOUNT_ONTGRENDELD, 1),
+]
+AUDIT_CHANGES = {
+    AuditEvent.INSTANTIE_SYNC: {"fhir_status": ["mislukt", "gesynchroniseerd"]},
+    AuditEvent.INSTANTIE_STATUS: {
+        "status": [InstantieStatus.ACTIEF, InstantieStatus.IN_ONDERHOUD],
+        "reden": [None, MAINTENANCE_REASON],
+    },
+    AuditEvent.INSTANTIE_AANGEMAAKT: {"status": [None, InstantieStatus.ACTIEF]},
+    AuditEvent.INSTANTIE_ROL: {"rol": ["Standaardrol", "Uitgebreide rol"]},
+    AuditEvent.INSTANTIE_URIS: {"redirect_uris": [[], ["https://app.invalid/launch"]]},
+    AuditEvent.AANVRAAG_INGEDIEND: {"status": [None, AanvraagStatus.AANGEVRAAGD]},
+    AuditEvent.AANVRAAG_SLEUTELS: {"sleutelcontrole": ["", "in orde"]},
+    AuditEvent.AANVRAAG_GEACCEPTEERD: {
+        "status": [AanvraagStatus.AANGEVRAAGD, AanvraagStatus.GEACCEPTEERD]
+    },
+    AuditEvent.AANVRAAG_GEWEIGERD: {
+        "status": [AanvraagStatus.AANGEVRAAGD, AanvraagStatus.GEWEIGERD],
+        "besluit_reden": ["", REFUSAL_REASONS[0]],
+    },
+    AuditEvent.DOMEIN_GEWIJZIGD: {"contact_telefoon": ["+31 20 123 4567", "+31 20 765 4321"]},
+    AuditEvent.TEAM_TOEGEVOEGD: {"beheerders": [[], ["nieuwe-collega"]]},
+    AuditEvent.APPLICATIE_GEWIJZIGD: {"contact_naam": ["Support", "Servicedesk"]},
+    AuditEvent.TOKEN_AANGEMAAKT: {"naam": [None, "koppeling"]},
+}
+
+
+@dataclass(frozen=True)
+class AuditPeople:
+    """(pk, username) of who acts: per domain and per application its first beheerder."""
+
+    domain: list[tuple[int, str]]
+    application: list[tuple[int, str]]
+    support: list[tuple[int, str]]
+    everyone: list[tuple[int, str]]
+
+
+def build_auditrecord(
+    *,
+    op: datetime,
+    door: tuple[int, str] | None,
+    gebeurtenis: str,
+    object_type: str,
+    object_id: int,
+    object_label: str,
+    domein_id: int | None = None,
+    applicatie_id: int | None = None,
+    ip: str | None = None,
+    door_label: str | None = None,
+) -> AuditRecord:
+    return AuditRecord(
+        op=op,
+        door_id=door[0] if door else None,
+        door_label=door_label or (door[1] if door else "systeem"),
+        ip_adres=ip,
+        gebeurtenis=str(gebeurtenis),
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=object_label,
+        domein_id=domein_id,
+        applicatie_id=applicatie_id,
+        wijzigingen=AUDIT_CHANGES.get(gebeurtenis, {}),
+    )
+
+
+def plan_audit_records(
+    plan: Plan, *, rng, dom: list[tuple[int, str]], app: list[tuple[int, str]], people
+):
+    """`plan.options.audit_records` records over the AUDIT_DAYS before AUDIT_END, in time order
+    (ids grow with time, as in production), as a generator: a million rows never sit in memory.
+    `dom` and `app` are (pk, name) per planned domain and application."""
+    n = plan.options.audit_records
+    if n == 0:
+        return
+    scoped_share = AUDIT_SCOPED_SHARE if plan.instances else 0.0
+    scoped_events = [e for e, _w, _a in SCOPED_EVENTS]
+    scoped_cum = list(itertools.accumulate(w for _e, w, _a in SCOPED_EVENTS))
+    about = {e: a for e, _w, a in SCOPED_EVENTS}
+    account_events = [e for e, _w in ACCOUNT_EVENTS]
+    account_cum = list(itertools.accumulate(w for _e, w in ACCOUNT_EVENTS))
+    step = AUDIT_DAYS * 86400.0 / n  # one record per step, at a random moment within it
+    start = AUDIT_END - timedelta(days=AUDIT_DAYS)
+    for i in range(n):
+        t = start + timedelta(seconds=(i + rng.random()) * step)
+        ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        if rng.random() < scoped_share:
+            event = rng.choices(scoped_events, cum_weights=scoped_cum)[0]
+            kind = about[event]
+            if kind == "aanvraag":
+                r = rng.choice(plan.requests)
+                by = (
+                    people.application[r.app]
+                    if event in (AuditEvent.AANVRAAG_INGEDIEND, AuditEvent.AANVRAAG_SLEUTELS)
+                    else people.domain[r.domain]
+                )
+                yield build_auditrecord(
+                    op=t,
+                    door=by,
+                    gebeurtenis=event,
+                    object_type="connectieaanvraag",
+                    object_id=r.pk,
+                    object_label=f"{app[r.app][1]} → {dom[r.domain][1]}",
+                    domein_id=dom[r.domain][0],
+                    applicatie_id=app[r.app][0],
+                    ip=ip,
+                )
+                continue
+            p = rng.choice(plan.instances)
+            if kind == "instantie":
+                system = event == AuditEvent.INSTANTIE_SYNC and rng.random() < 0.5
+                yield build_auditrecord(
+                    op=t,
+                    door=None if system else people.domain[p.domain],
+                    gebeurtenis=event,
+                    object_type="applicatieinstantie",
+                    object_id=p.pk,
+                    object_label=f"{app[p.app][1]} in {dom[p.domain][1]}",
+                    domein_id=dom[p.domain][0],
+                    applicatie_id=app[p.app][0],
+                    ip=None if system else ip,
+                )
+            elif kind == "domein":
+                yield build_auditrecord(
+                    op=t,
+                    door=people.domain[p.domain],
+                    gebeurtenis=event,
+                    object_type="domein",
+                    object_id=dom[p.domain][0],
+                    object_label=dom[p.domain][1],
+                    domein_id=dom[p.domain][0],
+                    ip=ip,
+                )
+            else:
+                yield build_auditrecord(
+                    op=t,
+                    door=people.application[p.app],
+                    gebeurtenis=event,
+                    object_type="applicatie",
+                    object_id=app[p.app][0],
+                    object_label=app[p.app][1],
+                    applicatie_id=app[p.app][0],
+                    ip=ip,
+                )
+        else:
+            event = rng.choices(account_events, cum_weights=account_cum)[0]
+            user = rng.choice(people.everyone)
+            anonymous = event in (AuditEvent.LOGIN_MISLUKT, AuditEvent.LOGIN_GEBLOKKEERD)
+            by = rng.choice(people.support) if event == AuditEvent.ACCOUNT_ONTGRENDELD else user
+            yield build_auditrecord(
+                op=t,
+                door=None if anonymous else by,
+                door_label="anoniem" if anonymous else None,
+                gebeurtenis=event,
+                object_type="user",
+                object_id=user[0],
+                object_label=user[1],
+                ip=ip,
+            )
+
+
 # --- writing ----------------------------------------------------------------------------------
 def _batched(iterable, n):
     it = iter(iterable)
@@ -662,6 +861,26 @@ def write_plan(plan: Plan, *, progress=lambda msg: None) -> dict[str, int]:
             bs,
         )
         progress("historie")
+
+        usernames = dict(User.objects.values_list("pk", "username"))
+        people = AuditPeople(
+            domain=[(decider(d), usernames[decider(d)]) for d in range(o.domains)],
+            application=[(filer(a), usernames[filer(a)]) for a in range(o.applications)],
+            support=[(u.pk, u.username) for u in support],
+            everyone=list(usernames.items()),
+        )
+        _insert(
+            AuditRecord,
+            plan_audit_records(
+                plan,
+                rng=random.Random(o.seed + 2),  # noqa: S311 - reproducible test data
+                dom=[(x.pk, x.naam) for x in domeinen],
+                app=[(x.pk, x.naam) for x in apps],
+                people=people,
+            ),
+            max(bs, 10_000),
+        )
+        progress(f"{o.audit_records} logboekregels")
     if connection.vendor == "postgresql":
         # Fresh planner statistics, and (outside a transaction) a visibility map so that the
         # COUNTs on the start screen can be index-only scans right away.
@@ -677,5 +896,6 @@ def write_plan(plan: Plan, *, progress=lambda msg: None) -> dict[str, int]:
             Connectieaanvraag,
             InstantieStatuswijziging,
             AanvraagStatuswijziging,
+            AuditRecord,
         )
     }

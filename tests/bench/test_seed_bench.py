@@ -5,7 +5,7 @@ app, so its command is not found by name here."""
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError
@@ -13,6 +13,8 @@ from django.core.management import call_command as django_call_command
 
 from applicaties.models import Applicatie
 from beheer.accounts.models import User
+from beheer.audit.models import AuditEvent, AuditRecord
+from beheer.audit.services import clean_changes
 from bench import scale
 from bench.management.commands.seed_bench import Command as SeedBench
 from connectieaanvragen.models import AanvraagStatuswijziging, Connectieaanvraag
@@ -40,6 +42,7 @@ OPTIONS = {
     "domain_admins": 25,
     "application_admins": 15,
     "support_users": 2,
+    "audit_records": 3000,
     "batch_size": 64,
 }
 
@@ -163,10 +166,67 @@ def test_a_few_domains_are_much_larger_than_most(seeded):
     assert sizes[-1] >= 0.15 * OPTIONS["instances"]
 
 
+def test_the_audit_trail_is_consistent_with_the_rest(seeded):
+    """A million records in production size; here 3,000: every one names a known event, a
+    real person and a real object, and a record about an instance or a request carries that
+    object's own domain and application (the ids that decide who reads it)."""
+    records = list(AuditRecord.objects.order_by("id"))
+    assert len(records) == OPTIONS["audit_records"]
+    instances = {
+        str(pk): pair
+        for pk, *pair in Applicatieinstantie.objects.values_list("pk", "domein_id", "applicatie_id")
+    }
+    requests = {
+        str(pk): pair
+        for pk, *pair in Connectieaanvraag.objects.values_list("pk", "domein_id", "applicatie_id")
+    }
+    users = dict(User.objects.values_list("pk", "username"))
+    domains = set(Domein.objects.values_list("pk", flat=True))
+    applications = set(Applicatie.objects.values_list("pk", flat=True))
+    for r in records:
+        assert r.gebeurtenis in AuditEvent.values
+        assert r.door_id is None or users[r.door_id] == r.door_label
+        assert clean_changes(r.wijzigingen) == r.wijzigingen  # nothing a service would hide
+        if r.object_type == "applicatieinstantie":
+            assert [r.domein_id, r.applicatie_id] == instances[r.object_id]
+        elif r.object_type == "connectieaanvraag":
+            assert [r.domein_id, r.applicatie_id] == requests[r.object_id]
+        elif r.object_type == "domein":
+            assert r.domein_id in domains and r.applicatie_id is None
+        elif r.object_type == "applicatie":
+            assert r.applicatie_id in applications and r.domein_id is None
+        else:
+            assert r.object_type == "user" and users[int(r.object_id)] == r.object_label
+            assert r.domein_id is None and r.applicatie_id is None
+
+
+def test_the_audit_trail_spans_the_retention_period_in_time_order(seeded):
+    times = list(AuditRecord.objects.order_by("id").values_list("op", flat=True))
+    assert times == sorted(times), "ids grow with time, as in production"
+    assert scale.AUDIT_END - times[0] <= timedelta(days=scale.AUDIT_DAYS)
+    assert times[-1] <= scale.AUDIT_END
+    assert times[-1] - times[0] >= timedelta(days=scale.AUDIT_DAYS * 0.95)
+
+
+def test_the_audit_trail_has_the_production_mix(seeded):
+    """About 60 % belongs to a domain or application; the largest domain's log is much longer
+    than most (the bench's domain tab shows the worst case)."""
+    scoped = AuditRecord.objects.exclude(domein_id=None, applicatie_id=None).count()
+    assert 0.5 < scoped / OPTIONS["audit_records"] < 0.7
+    per_domain = sorted(
+        Counter(
+            AuditRecord.objects.exclude(domein_id=None).values_list("domein_id", flat=True)
+        ).values()
+    )
+    assert per_domain[-1] >= 5 * statistics.median(per_domain)
+    assert AuditRecord.objects.filter(gebeurtenis__startswith="login.").exists()
+
+
 def test_small_preset_runs(capsys):
     call_command("seed_bench", "--small")
     assert Applicatieinstantie.objects.count() == scale.SMALL.instances
     assert Connectieaanvraag.objects.count() == scale.SMALL.requests
+    assert AuditRecord.objects.count() == scale.SMALL.audit_records
 
 
 def test_refuses_to_run_on_prd2(settings):
@@ -191,6 +251,7 @@ def test_scale_multiplies_the_rows_and_the_root_of_it_the_domains_and_applicatio
     assert Applicatieinstantie.objects.count() == 20
     assert Connectieaanvraag.objects.count() == 40
     assert Connectieaanvraag.objects.filter(status="aangevraagd").count() == 2
+    assert AuditRecord.objects.count() == 400
 
 
 def test_fewer_requests_than_instances_is_refused():

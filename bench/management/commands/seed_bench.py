@@ -35,6 +35,9 @@ class Command(BaseCommand):
             "--application-admins", type=int, default=None, help="standaard 1 per 2 applicaties"
         )
         parser.add_argument("--support-users", type=int, default=d.support_users)
+        parser.add_argument(
+            "--audit-records", type=int, default=d.audit_records, help="logboekregels"
+        )
         parser.add_argument("--skew", type=float, default=d.skew, help="Zipf-exponent")
         parser.add_argument("--seed", type=int, default=d.seed)
         parser.add_argument("--batch-size", type=int, default=d.batch_size)
@@ -70,6 +73,7 @@ class Command(BaseCommand):
                 domain_admins=o["domain_admins"],
                 application_admins=o["application_admins"],
                 support_users=o["support_users"],
+                audit_records=o["audit_records"],
                 skew=o["skew"],
                 seed=o["seed"],
                 batch_size=o["batch_size"],
