@@ -5,13 +5,14 @@ test suite.
     python bench/run.py [--scale 1] [--small] [--compare OLD.json] [--code DIR] [--only KEYS]
 
 Two PostgreSQL databases: BENCH_DATABASE_URL (default .../ktbeheer_bench) holds the default
-environment (`seed_bench`: 300 domains, 2,000 applications, 50,000 instances, 100,000 requests)
-times `--scale`, and its sibling `<name>_small` about 1 % of that (`--small-factor`). Each is
-created and seeded when missing, and seeded again when it holds another scale; later runs reuse
-the data. Both are served at once (one gunicorn each, `gunicorn.conf.py` as production, with
-`bench.settings`: the query counter and the floor view), and every page is driven at both sizes
-one right after the other, in `--rounds` rounds, so that the two sizes meet the same moments of
-a shared machine. `--small` is a quick run (scale 0.01: 500 instances, and 5 in the small one).
+environment (`seed_bench`: 300 domains, 2,000 applications, 50,000 instances, 100,000 requests,
+1,000,000 audit records) times `--scale`, and its sibling `<name>_small` about 1 % of that
+(`--small-factor`). Each is created and seeded when missing, and seeded again when it holds
+another scale; later runs reuse the data. Both are served at once (one gunicorn each,
+`gunicorn.conf.py` as production, with `bench.settings`: the query counter and the floor view),
+and every page is driven at both sizes one right after the other, in `--rounds` rounds, so that
+the two sizes meet the same moments of a shared machine. `--small` is a quick run (scale 0.01:
+500 instances, and 5 in the small one).
 
 The floor is `/health/` (the middleware stack and one `SELECT 1`, no session): it answers the
 same in every version of the code, so two runs stay comparable. The bench's own `/bench/floor/`

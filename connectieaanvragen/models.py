@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicaties.models import Applicatie
-from beheer.models_common import Statuswijziging
+from beheer.models_common import ProbedPeriodsQuerySet, Statuswijziging
 from domeinen.models import Applicatieinstantie, Domein
 
 
@@ -34,6 +34,11 @@ def open_first() -> models.Case:
         default=models.Value(1),
         output_field=models.IntegerField(),
     )
+
+
+class ConnectieaanvraagQuerySet(ProbedPeriodsQuerySet):
+    # The admin's date hierarchy over 100,000 requests: index probes instead of a DISTINCT.
+    probed_fields = ("aangevraagd_op",)
 
 
 class Connectieaanvraag(models.Model):
@@ -90,6 +95,8 @@ class Connectieaanvraag(models.Model):
     # {"uri", "ok", "sleutels": [{"kid", "kty", "alg", "grootte" | "curve"}], "fout"}.
     jwks_gecontroleerd_op = models.DateTimeField(_("JWKS gecontroleerd op"), null=True, blank=True)
     jwks_resultaat = models.JSONField(_("resultaat JWKS-controle"), default=dict, blank=True)
+
+    objects = ConnectieaanvraagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("connectieaanvraag")
