@@ -187,6 +187,12 @@ PAGES = [
         f"{ADMIN}/audit/auditrecord/?gebeurtenis=instantie.status",
     ),
     Page(
+        "adm-log-q",
+        "Admin: logboek, zoeken op persoon",
+        "support",
+        ADMIN + "/audit/auditrecord/?q={log_person}",
+    ),
+    Page(
         "adm-log-year",
         "Admin: logboek, jaar in de datumhiërarchie",
         "support",

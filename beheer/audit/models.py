@@ -137,6 +137,8 @@ class AuditRecord(models.Model):
         # The tab "Logboek" filters on kind of event and person: on PostgreSQL those columns
         # ride along in the domain and application indexes (INCLUDE), so that the page count
         # of a filtered log reads only the index. The event index serves support's filter.
+        # The trigram indexes for the admin's search on names are in migration 0004
+        # (PostgreSQL only).
         indexes = [
             models.Index(fields=["-op", "-id"], name="audit_op_idx"),
             models.Index(
@@ -150,6 +152,9 @@ class AuditRecord(models.Model):
                 name="audit_applicatie_op_idx",
             ),
             models.Index(fields=["gebeurtenis", "-op", "-id"], name="audit_gebeurtenis_op_idx"),
+            # The admin's search on an object id and an address (exact matches).
+            models.Index(fields=["object_id"], name="audit_object_id_idx"),
+            models.Index(fields=["ip_adres"], name="audit_ip_adres_idx"),
         ]
 
     def __str__(self) -> str:

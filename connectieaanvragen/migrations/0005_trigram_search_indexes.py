@@ -2,17 +2,13 @@
 
 The admin ORs `icontains` on the JWKS URI into its search (beheer/admin_util.py); without an
 index PostgreSQL reads all requests for it (100,000 at production size). See
-applicaties/migrations/0002_trigram_search_indexes.py for the why and for pg_trgm, which that
-migration creates (or reports as missing: then this one does nothing either)."""
-
-import importlib
+beheer/trigram.py for the why; pg_trgm is created by applicaties/migrations/0002 (or reported
+as missing: then this one does nothing either)."""
 
 from django.db import migrations, transaction
 from django.db.utils import DatabaseError
 
-trigram_opclass = importlib.import_module(
-    "applicaties.migrations.0002_trigram_search_indexes"
-).trigram_opclass
+from beheer.trigram import trigram_opclass
 
 INDEX = "aanvraag_jwks_uri_trgm_idx"
 

@@ -1,11 +1,13 @@
-"""The searches on application name, vendor and JWKS URI have trigram indexes on PostgreSQL
-(applicaties/migrations/0002, connectieaanvragen/migrations/0005) that answer Django's
-`icontains` exactly as the ORM writes it."""
+"""The searches on application name, vendor, JWKS URI and the audit trail's person and object
+have trigram indexes on PostgreSQL (applicaties/migrations/0002, connectieaanvragen/migrations/
+0005, beheer/audit/migrations/0004) that answer Django's `icontains` exactly as the ORM writes
+it."""
 
 import pytest
 from django.db import connection
 
 from applicaties.models import Applicatie
+from beheer.audit.models import AuditRecord
 from connectieaanvragen.models import Connectieaanvraag
 
 
@@ -33,6 +35,8 @@ def test_icontains_on_name_vendor_and_jwks_uri_uses_the_trigram_indexes():
         "applicatie_naam_trgm_idx",
         "applicatie_leverancier_trgm_idx",
         "aanvraag_jwks_uri_trgm_idx",
+        "audit_door_label_trgm_idx",
+        "audit_object_label_trgm_idx",
     }
     plan = _plan(Applicatie.objects.filter(naam__icontains="zorgportaal"))
     assert "applicatie_naam_trgm_idx" in plan, plan
@@ -40,3 +44,7 @@ def test_icontains_on_name_vendor_and_jwks_uri_uses_the_trigram_indexes():
     assert "applicatie_leverancier_trgm_idx" in plan, plan
     plan = _plan(Connectieaanvraag.objects.filter(jwks_uri__icontains="jwks.json"))
     assert "aanvraag_jwks_uri_trgm_idx" in plan, plan
+    plan = _plan(AuditRecord.objects.filter(door_label__icontains="jansen"))
+    assert "audit_door_label_trgm_idx" in plan, plan
+    plan = _plan(AuditRecord.objects.filter(object_label__icontains="ggz-noord"))
+    assert "audit_object_label_trgm_idx" in plan, plan
