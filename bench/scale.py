@@ -628,7 +628,6 @@ def plan_audit_records(
     scoped_share = AUDIT_SCOPED_SHARE if plan.instances else 0.0
     scoped_events = [e for e, _w, _a in SCOPED_EVENTS]
     scoped_cum = list(itertools.accumulate(w for _e, w, _a in SCOPED_EVENTS))
-    about = {e: a for e, _w, a in SCOPED_EVENTS}
     account_events = [e for e, _w in ACCOUNT_EVENTS]
     account_cum = list(itertools.accumulate(w for _e, w in ACCOUNT_EVENTS))
     step = AUDIT_DAYS * 86400.0 / n  # one record per step, at a random moment within it
@@ -638,77 +637,61 @@ def plan_audit_records(
         ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
         if rng.random() < scoped_share:
             event = rng.choices(scoped_events, cum_weights=scoped_cum)[0]
-            kind = about[event]
-            if kind == "aanvraag":
-                r = rng.choice(plan.requests)
-                by = (
-                    people.application[r.app]
-                    if event in (AuditEvent.AANVRAAG_INGEDIEND, AuditEvent.AANVRAAG_SLEUTELS)
-                    else people.domain[r.domain]
-                )
-                yield build_auditrecord(
-                    op=t,
-                    door=by,
-                    gebeurtenis=event,
-                    object_type="connectieaanvraag",
-                    object_id=r.pk,
-                    object_label=f"{app[r.app][1]} → {dom[r.domain][1]}",
-                    domein_id=dom[r.domain][0],
-                    applicatie_id=app[r.app][0],
-                    ip=ip,
-                )
-                continue
-            p = rng.choice(plan.instances)
-            if kind == "instantie":
-                system = event == AuditEvent.INSTANTIE_SYNC and rng.random() < 0.5
-                yield build_auditrecord(
-                    op=t,
-                    door=None if system else people.domain[p.domain],
-                    gebeurtenis=event,
-                    object_type="applicatieinstantie",
-                    object_id=p.pk,
-                    object_label=f"{app[p.app][1]} in {dom[p.domain][1]}",
-                    domein_id=dom[p.domain][0],
-                    applicatie_id=app[p.app][0],
-                    ip=None if system else ip,
-                )
-            elif kind == "domein":
-                yield build_auditrecord(
-                    op=t,
-                    door=people.domain[p.domain],
-                    gebeurtenis=event,
-                    object_type="domein",
-                    object_id=dom[p.domain][0],
-                    object_label=dom[p.domain][1],
-                    domein_id=dom[p.domain][0],
-                    ip=ip,
-                )
-            else:
-                yield build_auditrecord(
-                    op=t,
-                    door=people.application[p.app],
-                    gebeurtenis=event,
-                    object_type="applicatie",
-                    object_id=app[p.app][0],
-                    object_label=app[p.app][1],
-                    applicatie_id=app[p.app][0],
-                    ip=ip,
-                )
+            subject = _scoped_subject(rng, plan, event, dom=dom, app=app, people=people)
+            if subject["door"] is None:  # the worker: no address
+                ip = None
         else:
             event = rng.choices(account_events, cum_weights=account_cum)[0]
-            user = rng.choice(people.everyone)
-            anonymous = event in (AuditEvent.LOGIN_MISLUKT, AuditEvent.LOGIN_GEBLOKKEERD)
-            by = rng.choice(people.support) if event == AuditEvent.ACCOUNT_ONTGRENDELD else user
-            yield build_auditrecord(
-                op=t,
-                door=None if anonymous else by,
-                door_label="anoniem" if anonymous else None,
-                gebeurtenis=event,
-                object_type="user",
-                object_id=user[0],
-                object_label=user[1],
-                ip=ip,
-            )
+            subject = _account_subject(rng, event, people)
+        yield build_auditrecord(op=t, gebeurtenis=event, ip=ip, **subject)
+
+
+def _scoped_subject(rng, plan: Plan, event, *, dom, app, people) -> dict:
+    """Who acted on what, for an event of a domain and/or an application (SCOPED_EVENTS)."""
+    kind = next(a for e, _w, a in SCOPED_EVENTS if e == event)
+    if kind == "aanvraag":
+        r = rng.choice(plan.requests)
+        by_vendor = event in (AuditEvent.AANVRAAG_INGEDIEND, AuditEvent.AANVRAAG_SLEUTELS)
+        return {
+            "door": people.application[r.app] if by_vendor else people.domain[r.domain],
+            "object_type": "connectieaanvraag",
+            "object_id": r.pk,
+            "object_label": f"{app[r.app][1]} → {dom[r.domain][1]}",
+            "domein_id": dom[r.domain][0],
+            "applicatie_id": app[r.app][0],
+        }
+    p = rng.choice(plan.instances)
+    if kind == "instantie":
+        system = event == AuditEvent.INSTANTIE_SYNC and rng.random() < 0.5
+        return {
+            "door": None if system else people.domain[p.domain],
+            "object_type": "applicatieinstantie",
+            "object_id": p.pk,
+            "object_label": f"{app[p.app][1]} in {dom[p.domain][1]}",
+            "domein_id": dom[p.domain][0],
+            "applicatie_id": app[p.app][0],
+        }
+    if kind == "domein":
+        pk, name = dom[p.domain]
+        door, ids = people.domain[p.domain], {"domein_id": pk}
+    else:
+        pk, name = app[p.app]
+        door, ids = people.application[p.app], {"applicatie_id": pk}
+    return {"door": door, "object_type": kind, "object_id": pk, "object_label": name, **ids}
+
+
+def _account_subject(rng, event, people) -> dict:
+    """A login, logout, failed login or account event of a random user (ACCOUNT_EVENTS)."""
+    user = rng.choice(people.everyone)
+    anonymous = event in (AuditEvent.LOGIN_MISLUKT, AuditEvent.LOGIN_GEBLOKKEERD)
+    by = rng.choice(people.support) if event == AuditEvent.ACCOUNT_ONTGRENDELD else user
+    return {
+        "door": None if anonymous else by,
+        "door_label": "anoniem" if anonymous else None,
+        "object_type": "user",
+        "object_id": user[0],
+        "object_label": user[1],
+    }
 
 
 # --- writing ----------------------------------------------------------------------------------
