@@ -78,10 +78,26 @@ class ProbedPeriodsQuerySet(models.QuerySet):
     probed_fields: tuple[str, ...] = ()
     MAX_PERIODS = 31  # a month of days; a year of months; a few years of retention
 
+    def aggregate(self, *args, **kwargs):
+        result = super().aggregate(*args, **kwargs)
+        # The date hierarchy asks this very queryset for MIN and MAX of its field right before
+        # datetimes() (django.contrib.admin.templatetags.admin_list.date_hierarchy): keep them,
+        # so that datetimes() need not ask again.
+        bounds = (kwargs.get("first"), kwargs.get("last"))
+        if not args and len(kwargs) == 2 and None not in bounds:
+            fields = {_plain_field(bounds[0], models.Min), _plain_field(bounds[1], models.Max)}
+            if len(fields) == 1 and None not in fields:
+                self._probed_bounds = (fields.pop(), result["first"], result["last"])
+        return result
+
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         if field_name not in self.probed_fields or kind not in ("year", "month", "day"):
             return super().datetimes(field_name, kind, order, tzinfo)
-        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        known = getattr(self, "_probed_bounds", None)
+        if known and known[0] == field_name:
+            bounds = {"first": known[1], "last": known[2]}
+        else:
+            bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
         if bounds["first"] is None:
             return []
         tz = tzinfo or timezone.get_current_timezone()
@@ -104,6 +120,14 @@ class ProbedPeriodsQuerySet(models.QuerySet):
             return []
         periods = [begin for begin, key in zip(aware, probes, strict=False) if found[key]]
         return periods if order == "ASC" else periods[::-1]
+
+
+def _plain_field(expression, aggregate) -> str | None:
+    """The field name of `Min("field")` / `Max("field")` without a filter, else None."""
+    if type(expression) is not aggregate or expression.filter is not None:
+        return None
+    source = expression.get_source_expressions()[0]
+    return source.name if isinstance(source, models.F) else None
 
 
 def _period_starts(first, last, kind: str) -> list:

@@ -40,6 +40,7 @@ from domeinen.models import (
 from rollen.models import Standaardrol
 
 SEED_PASSWORD = "Koppeltaal-schaal-2026"  # seeded test data only
+MAX_REFUSALS_PER_PAIR = 12
 EPOCH = datetime(2022, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 4 * 365
 
@@ -110,6 +111,12 @@ class ScaleOptions:
             errors.append("Er is minstens één domeinbeheerder en één applicatiebeheerder nodig.")
         if self.n_open > self.domains * self.applications:
             errors.append("Meer open aanvragen dan (applicatie, domein)-paren.")
+        refused = self.requests - self.instances - self.n_open
+        if refused > self.domains * self.applications * MAX_REFUSALS_PER_PAIR:
+            errors.append(
+                f"Meer geweigerde aanvragen dan {MAX_REFUSALS_PER_PAIR} per "
+                "(applicatie, domein)-paar."
+            )
         return errors
 
     def scaled(self, factor: float) -> ScaleOptions:
@@ -268,12 +275,18 @@ def make_plan(options: ScaleOptions) -> Plan:
         for a, k in zip(apps, per_pair, strict=True):
             starts[a, d], ends[a, d] = _plan_pair(rng, plan, a, d, k, active_pairs)
 
-    # Refused requests: popular applications ask popular domains, sometimes twice.
+    # Refused requests: popular applications ask popular domains, sometimes again, at most
+    # MAX_REFUSALS_PER_PAIR times (each one earlier than the last: without a cap the most
+    # popular pair's hundreds of refusals would reach back to the 1960s).
     n_refused = options.requests - options.instances - options.n_open
-    ref_per_domain = apportion(n_refused, dom_w, n_refused or 1)
+    ref_per_domain = apportion(n_refused, dom_w, max(1, n_app * MAX_REFUSALS_PER_PAIR))
+    refusals: dict[tuple[int, int], int] = {}
     for d, n in enumerate(ref_per_domain):
         for _ in range(n):
             a = min(bisect.bisect(app_cum, rng.random() * app_cum[-1]), n_app - 1)
+            while refusals.get((a, d), 0) >= MAX_REFUSALS_PER_PAIR:
+                a = min(bisect.bisect(app_cum, rng.random() * app_cum[-1]), n_app - 1)
+            refusals[a, d] = refusals.get((a, d), 0) + 1
             default_start = EPOCH + timedelta(days=SPAN_DAYS * 0.9)
             decided = starts.get((a, d), default_start) - timedelta(days=rng.uniform(1, 30))
             filed = decided - timedelta(days=rng.uniform(0.1, 20))

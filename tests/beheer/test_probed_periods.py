@@ -136,3 +136,27 @@ def test_the_request_admin_date_hierarchy_probes_too(client, support_user, domei
         assert response.status_code == 200
         assert link in response.content.decode()
         assert not [q for q in ctx.captured_queries if "DISTINCT" in q["sql"].upper()]
+
+
+@pytest.mark.usefixtures("spread")
+def test_the_hierarchy_costs_no_more_statements_than_django_s_own(client, support_user):
+    """At the top level the date hierarchy has just asked MIN and MAX; the probes reuse them:
+    one MIN/MAX and one probe, as Django's MIN/MAX and DISTINCT."""
+    login(client, support_user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:audit_auditrecord_changelist"))
+    assert response.status_code == 200
+    bounds = [q for q in ctx.captured_queries if 'MIN("audit_auditrecord"."op")' in q["sql"]]
+    assert len(bounds) == 1
+
+
+def test_bounds_of_another_field_or_a_filtered_aggregate_are_not_reused():
+    _records(EDGES)
+    queryset = AuditRecord.objects.all()
+    queryset.aggregate(
+        first=models.Min("op", filter=models.Q(gebeurtenis="x")), last=models.Max("op")
+    )
+    assert probed(queryset, "year") == stock(AuditRecord.objects.all(), "year")
+    queryset = AuditRecord.objects.all()
+    queryset.aggregate(first=models.Min("id"), last=models.Max("id"))
+    assert probed(queryset, "year") == stock(AuditRecord.objects.all(), "year")

@@ -158,6 +158,23 @@ def test_every_device_is_synced_and_every_request_had_its_keys_checked(seeded):
         assert aanvraag.jwks_resultaat["uri"] == aanvraag.jwks_uri
 
 
+def test_refusals_per_pair_are_capped_so_history_stays_in_this_decade(seeded):
+    per_pair = Counter(
+        Connectieaanvraag.objects.filter(status="geweigerd").values_list(
+            "applicatie_id", "domein_id"
+        )
+    )
+    assert max(per_pair.values()) <= scale.MAX_REFUSALS_PER_PAIR
+    earliest = Connectieaanvraag.objects.order_by("aangevraagd_op").first().aangevraagd_op
+    assert earliest >= scale.EPOCH - timedelta(days=2 * 365)
+
+
+def test_more_refusals_than_pairs_can_hold_is_refused():
+    with pytest.raises(CommandError, match="geweigerde aanvragen"):
+        call_command("seed_bench", domains=1, applications=1, instances=0, requests=20)
+    assert not Domein.objects.exists()
+
+
 def test_a_few_domains_are_much_larger_than_most(seeded):
     sizes = sorted(
         Counter(Applicatieinstantie.objects.values_list("domein_id", flat=True)).values()
