@@ -158,13 +158,26 @@ def test_every_device_is_synced_and_every_request_had_its_keys_checked(seeded):
         assert aanvraag.jwks_resultaat["uri"] == aanvraag.jwks_uri
 
 
-def test_refusals_per_pair_are_capped_so_history_stays_in_this_decade(seeded):
+def test_refusals_per_pair_are_capped_so_history_stays_in_this_decade():
+    """Two applications, one domain, exactly as many refusals as the cap allows: each pair gets
+    the cap (popularity alone would give the first application twice as many), and the chain
+    of refusals, each earlier than the last, stays within a few years."""
+    cap = scale.MAX_REFUSALS_PER_PAIR
+    call_command(
+        "seed_bench",
+        domains=1,
+        applications=2,
+        instances=0,
+        requests=2 * cap,
+        open_requests=0,
+        audit_records=0,
+    )
     per_pair = Counter(
         Connectieaanvraag.objects.filter(status="geweigerd").values_list(
             "applicatie_id", "domein_id"
         )
     )
-    assert max(per_pair.values()) <= scale.MAX_REFUSALS_PER_PAIR
+    assert sorted(per_pair.values()) == [cap, cap]
     earliest = Connectieaanvraag.objects.order_by("aangevraagd_op").first().aangevraagd_op
     assert earliest >= scale.EPOCH - timedelta(days=2 * 365)
 
